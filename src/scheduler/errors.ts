@@ -1,0 +1,78 @@
+/**
+ * Every error the engine throws is one of these classes, told apart by a stable `code`
+ * (never by message), so adapters can map them to HTTP statuses or dead-letter reasons.
+ */
+export abstract class SchedulerError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: a trigger field, a zone, a job option. `field` names what was wrong (dotted path). */
+export class ValidationError extends SchedulerError {
+  readonly code = 'VALIDATION_FAILED';
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** A job with this id already exists and `replaceExisting` was not set. */
+export class ConflictingIdError extends SchedulerError {
+  readonly code = 'JOB_CONFLICT';
+
+  constructor(readonly jobId: string) {
+    super(`job '${jobId}' already exists`);
+  }
+}
+
+/** No job with this id. */
+export class JobLookupError extends SchedulerError {
+  readonly code = 'JOB_NOT_FOUND';
+
+  constructor(readonly jobId: string) {
+    super(`no job with id '${jobId}'`);
+  }
+}
+
+/** The job names an action handler nobody registered. */
+export class UnknownHandlerError extends SchedulerError {
+  readonly code = 'UNKNOWN_HANDLER';
+
+  constructor(readonly handler: string) {
+    super(`no action handler registered as '${handler}'`);
+  }
+}
+
+/** The scheduler is not running (or already shut down) and cannot do what was asked. */
+export class SchedulerNotRunningError extends SchedulerError {
+  readonly code = 'SCHEDULER_NOT_RUNNING';
+
+  constructor(message = 'the scheduler is not running') {
+    super(message);
+  }
+}
+
+/** A lease was lost: another replica reclaimed the job, so this replica's completion is void. */
+export class LeaseLostError extends SchedulerError {
+  readonly code = 'LEASE_LOST';
+
+  constructor(readonly jobId: string) {
+    super(`lease on job '${jobId}' was lost before its run completed`);
+  }
+}
+
+/** The store could not be reached or failed in a way worth retrying (connection lost, deadlock). */
+export class StoreUnavailableError extends SchedulerError {
+  readonly code = 'STORE_UNAVAILABLE';
+
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+  }
+}
