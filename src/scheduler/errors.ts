@@ -72,7 +72,10 @@ export class LeaseLostError extends SchedulerError {
 export class StoreUnavailableError extends SchedulerError {
   readonly code = 'STORE_UNAVAILABLE';
 
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
   }
 }

@@ -46,6 +46,9 @@ export interface JobStore {
    * A completion whose lease this owner no longer holds is not applied: it is returned in
    * `leaseLost` and its runs will happen again on the replica that holds the job now.
    * If the job was removed while it ran, its history and outbox rows are still committed.
+   * If the job was changed while it ran (paused, modified, rescheduled: its `version` differs from
+   * `RunCompletion.version`), the change wins: history and outbox commit, the lease is released,
+   * and `nextRunTime` stays as the change set it.
    */
   completeRuns(owner: string, completions: RunCompletion[]): Promise<CompleteResult>;
 
@@ -82,6 +85,8 @@ export interface RunRecord {
 
 export interface RunCompletion {
   jobId: string;
+  /** The job's `version` as acquired; stores bump `version` on user changes only, not on lease or completion. */
+  version: number | undefined;
   runs: RunRecord[];
   events: OutboxEvent[];
   /** The job's next run time after these runs; null when it will never run again (the job is removed). */
