@@ -1,0 +1,32 @@
+import { ValidationError } from '../errors';
+import { DateTrigger } from './date-trigger';
+import { IntervalTrigger } from './interval-trigger';
+import type { TriggerOptions } from './jitter';
+import type { Trigger, TriggerSpec } from './trigger';
+
+export * from './trigger';
+export type { RandomSource, TriggerOptions } from './jitter';
+export { DateTrigger } from './date-trigger';
+export { IntervalTrigger } from './interval-trigger';
+
+/**
+ * Builds a trigger from its JSON spec. Bad input throws ValidationError whose `field` is the
+ * camelCase key inside the spec (`dayOfWeek`, `startDate`; `triggers[1].hour` inside and/or);
+ * callers holding the spec under a key prefix it themselves (`trigger.dayOfWeek`).
+ */
+export function triggerFromJSON(spec: TriggerSpec, options: TriggerOptions = {}): Trigger {
+  if (spec === null || typeof spec !== 'object')
+    throw new ValidationError('type', 'a trigger must be an object');
+  const random = options.random ?? Math.random;
+  switch (spec.type) {
+    case 'date':
+      return new DateTrigger(spec);
+    case 'interval':
+      return new IntervalTrigger(spec, random);
+    default:
+      throw new ValidationError(
+        'type',
+        `unknown trigger type '${String((spec as { type?: unknown }).type)}'`,
+      );
+  }
+}

@@ -1,0 +1,86 @@
+import { DateTime, IANAZone } from 'luxon';
+import { ValidationError } from '../errors';
+
+/**
+ * Wall-clock helpers shared by every trigger. A "wall" value is the local date-time encoded as
+ * if it were UTC milliseconds (Date.UTC(y, m, d, ...)), so calendar arithmetic stays plain
+ * integer math and the zone is consulted only when converting to and from real instants.
+ */
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/** A validated IANA zone. An unknown name is a ValidationError, never a silent UTC. */
+export function resolveZone(field: string, name: string | undefined): IANAZone {
+  const zoneName = name ?? 'UTC';
+  if (typeof zoneName !== 'string' || !IANAZone.isValidZone(zoneName)) {
+    throw new ValidationError(field, `unknown time zone '${String(zoneName)}'`);
+  }
+  return IANAZone.create(zoneName);
+}
+
+/** UTC offset in ms at an instant. */
+export function offsetAt(zone: IANAZone, instantMs: number): number {
+  return zone.offset(instantMs) * MINUTE_MS;
+}
+
+/** The wall-clock value (see above) of an instant in `zone`. */
+export function toWall(zone: IANAZone, instantMs: number): number {
+  return instantMs + offsetAt(zone, instantMs);
+}
+
+/**
+ * The instant of a wall-clock time under the project's DST rule: a time that occurs twice maps to
+ * its earlier instant; a time skipped by a spring-forward gap is shifted forward by the gap
+ * (02:30 in a 1-hour gap fires at 03:30 local).
+ */
+export function fromWall(zone: IANAZone, wallMs: number): number {
+  // The real instant lies within ±14 h of the wall value; the offsets there are the only candidates.
+  const before = offsetAt(zone, wallMs - 14 * HOUR_MS);
+  const here = offsetAt(zone, wallMs);
+  const after = offsetAt(zone, wallMs + 14 * HOUR_MS);
+  let best = Number.POSITIVE_INFINITY;
+  for (const candidate of [before, here, after]) {
+    const instant = wallMs - candidate;
+    if (instant < best && offsetAt(zone, instant) === candidate) best = instant;
+  }
+  if (best !== Number.POSITIVE_INFINITY) return best;
+  // In a gap: reading the wall time with the offset from before the jump lands `gap` later.
+  return wallMs - Math.min(before, here, after);
+}
+
+const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+const WITH_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Parses a trigger date: ISO 8601 with an offset (or Z), or a naive `YYYY-MM-DD[ HH:mm[:ss[.SSS]]]`
+ * read as wall-clock time in `zone` (DST rule as in `fromWall`).
+ */
+export function parseTriggerDate(field: string, value: unknown, zone: IANAZone): Date {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be a date string');
+  const naive = NAIVE.exec(value);
+  if (naive) {
+    const [, y, mo, d, h, mi, s, ms] = naive;
+    const parts = [y, mo, d, h ?? '0', mi ?? '0', s ?? '0'].map(Number);
+    const millis = ms ? Number(ms.padEnd(3, '0')) : 0;
+    const probe = DateTime.fromObject(
+      { year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4], second: parts[5] },
+      { zone: 'UTC' },
+    );
+    if (!probe.isValid) throw new ValidationError(field, `'${value}' is not a valid date`);
+    const wall = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], millis);
+    return new Date(fromWall(zone, wall));
+  }
+  if (WITH_OFFSET.test(value)) {
+    const parsed = DateTime.fromISO(value, { setZone: true });
+    if (parsed.isValid) return parsed.toJSDate();
+  }
+  throw new ValidationError(field, `'${value}' is not an ISO date with offset or 'YYYY-MM-DD HH:mm:ss'`);
+}
+
+/** Inclusive start / end pair check shared by the triggers that take both. */
+export function checkDateOrder(start: Date | undefined, end: Date | undefined): void {
+  if (start && end && start.getTime() > end.getTime()) {
+    throw new ValidationError('endDate', 'must not be before startDate');
+  }
+}
