@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { ReadinessModule } from './health/readiness';
+import { KafkaModule } from './kafka/kafka.module';
+
+/** The whole service, shaped by config: MySQL when DATABASE_URL is set, Kafka when KAFKA_BROKERS is. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const { DATABASE_URL, KAFKA_BROKERS } = config;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ReadinessModule,
+        HealthModule,
+        ...(DATABASE_URL ? [DatabaseModule.forRoot({ ...config, DATABASE_URL })] : []),
+        ...(KAFKA_BROKERS ? [KafkaModule.forRoot({ ...config, KAFKA_BROKERS })] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,169 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0)
+    : value;
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/**
+ * Every setting the service reads, validated once at start-up. Property names are the
+ * environment variable names, so an error names exactly the variable to fix.
+ * Defaults and meanings are listed in .env.example.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV = 'development';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** mysql://user:pass@host:port/db. Unset: jobs live in memory (embedded mode, nothing durable). */
+  @IsOptional()
+  @Matches(/^mysql:\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, {
+    message: 'must look like mysql://user:pass@host:3306/database',
+  })
+  DATABASE_URL?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_RUN_MIGRATIONS = true;
+
+  /** host:port list. Unset: events go to an in-memory bus (embedded mode). */
+  @IsOptional()
+  @Transform(toList)
+  @ArrayNotEmpty()
+  @Matches(/^[^\s:,]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS?: string[];
+
+  @IsString()
+  @MinLength(1)
+  KAFKA_CLIENT_ID = 'delayed-action-service';
+
+  @IsString()
+  @MinLength(1)
+  KAFKA_GROUP_ID = 'delayed-action-service';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  KAFKA_REPLICATION_FACTOR = 1;
+
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_CREATE_TOPICS = true;
+
+  /** Largest inbound message accepted; larger ones go to the dead-letter topic. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  MAX_MESSAGE_BYTES = 1_048_576;
+
+  @IsString() TOPIC_ORDERS_CREATED = 'orders.created';
+  @IsString() TOPIC_ORDERS_PAID = 'orders.paid';
+  @IsString() TOPIC_ORDERS_CANCEL = 'orders.cancel';
+  @IsString() TOPIC_INVENTORY_RESTOCK = 'inventory.restock';
+  @IsString() TOPIC_ORDERS_LATE_PAYMENT = 'orders.late-payment';
+  @IsString() TOPIC_SCHEDULER_COMMANDS = 'scheduler.commands';
+
+  /** Cancel an unpaid order after this long, unless the event says otherwise. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ORDER_PAYMENT_TIMEOUT_SECONDS = 1800;
+
+  /** This replica's name in leases and run history. Default: hostname-pid. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SCHEDULER_REPLICA_ID?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  SCHEDULER_LEASE_SECONDS = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  SCHEDULER_BATCH_SIZE = 500;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SCHEDULER_MAX_CONCURRENCY = 100;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SCHEDULER_RUN_TIMEOUT_SECONDS = 30;
+
+  /** Longest sleep of the loop: other replicas may add due jobs it cannot hear about. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  SCHEDULER_MAX_POLL_MS = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  OUTBOX_BATCH_SIZE = 500;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  OUTBOX_POLL_MS = 100;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  OUTBOX_RETENTION_HOURS = 24;
+
+  /** Admin API keys (comma-separated). Empty: admin routes refuse every request. */
+  @Transform(toList)
+  @IsString({ each: true })
+  @MinLength(16, { each: true, message: 'each key must be at least 16 characters' })
+  ADMIN_API_KEYS: string[] = [];
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ADMIN_RATE_LIMIT_PER_MINUTE = 600;
+}

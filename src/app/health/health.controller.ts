@@ -1,0 +1,23 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import type { Response } from 'express';
+
+import { ReadinessRegistry } from './readiness';
+
+/** Liveness says the process answers; readiness says each dependency works (503 when one does not). */
+@Controller('health')
+export class HealthController {
+  constructor(private readonly registry: ReadinessRegistry) {}
+
+  @Get('live')
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
+    const report = await this.registry.report();
+    res.status(report.status === 'up' ? 200 : 503);
+    return { status: report.status === 'up' ? 'ok' : 'error', checks: report.checks };
+  }
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+import { AppModule } from './app.module';
+import { ConfigError, isEmbedded, loadConfig } from './config/load-config';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await NestFactory.create(AppModule.forRoot(config));
+  // SIGTERM/SIGINT run every module's shutdown hooks: stop consuming, finish runs, flush the outbox.
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, config.HOST);
+  const logger = new Logger('main');
+  if (isEmbedded(config)) {
+    logger.warn(
+      'EMBEDDED MODE: no DATABASE_URL and no KAFKA_BROKERS; jobs and events live in memory and are lost on exit',
+    );
+  }
+  logger.log(`listening on http://${config.HOST}:${config.PORT} (replica ${config.SCHEDULER_REPLICA_ID})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // A config error is the operator's to fix: say what, without a stack trace.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
