@@ -1,0 +1,51 @@
+import path from 'node:path';
+
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
+
+import { SCHEDULER_ENTITIES } from './entities';
+
+export type MysqlDataSourceOverrides = Partial<Omit<MysqlConnectionOptions, 'type' | 'url'>>;
+
+/** Default URL when DATABASE_URL is unset: the local MariaDB that scripts/infra/mariadb.sh starts. */
+export const DEFAULT_DATABASE_URL = 'mysql://scheduler:scheduler@127.0.0.1:3306/scheduler';
+
+/**
+ * TypeORM options for the scheduler's MySQL/MariaDB database.
+ * - timezone 'Z': mysql2 writes and reads DATETIME(3) as UTC, with milliseconds.
+ * - synchronize is off for good: the schema changes only through migrations.
+ * - the migrations glob resolves from src/persistence (ts under jest) and from
+ *   dist/src/persistence (compiled js), both two levels below the project or dist root.
+ */
+export function dataSourceOptions(url: string, overrides: MysqlDataSourceOverrides = {}): DataSourceOptions {
+  const options: MysqlConnectionOptions = {
+    type: 'mysql',
+    connectorPackage: 'mysql2',
+    url,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    // Outbox ids are BIGINT: keep them as strings so they never lose precision.
+    bigNumberStrings: true,
+    dateStrings: false,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    migrations: [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
+    entities: SCHEDULER_ENTITIES,
+    poolSize: 10,
+    connectTimeout: 5000,
+    logging: ['error'],
+    ...overrides,
+  };
+  return options;
+}
+
+/** Initialize (if needed) and bring the schema up to date; used by tests, the benchmark and app start. */
+export async function runMigrations(dataSource: DataSource): Promise<void> {
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+}
+
+/** For the TypeORM CLI (`npm run migration:run`), which loads this file from dist. */
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL));
