@@ -47,3 +47,10 @@ listener_pid() {
   command -v ss >/dev/null 2>&1 || return 0
   ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1
 }
+
+# Milliseconds since the epoch, and a "1.2s" rendering of an elapsed time since a now_ms value.
+now_ms() { date +%s%3N; }
+elapsed() {
+  local ms=$(($(now_ms) - $1))
+  printf '%d.%ds' $((ms / 1000)) $((ms % 1000 / 100))
+}
