@@ -37,6 +37,12 @@ export interface JobStore {
    */
   acquireDueJobs(request: AcquireRequest): Promise<Job[]>;
 
+  /**
+   * Lease one job whatever its next run time and paused state (a run on demand, `runJobNow`), when
+   * its lease is free or expired at `now`. Null when the job does not exist or a lease on it holds.
+   */
+  acquireJob(request: AcquireJobRequest): Promise<Job | null>;
+
   /** Push out the lease of jobs still running (long runs), so no other replica reclaims them. */
   extendLeases(owner: string, jobIds: string[], leaseUntil: Date): Promise<void>;
 
@@ -49,6 +55,8 @@ export interface JobStore {
    * If the job was changed while it ran (paused, modified, rescheduled: its `version` differs from
    * `RunCompletion.version`), the change wins: history and outbox commit, the lease is released,
    * and `nextRunTime` stays as the change set it.
+   * A paused job is never removed by a null `nextRunTime` (a run on demand of a paused job).
+   * Outbox events whose `eventId` is already stored are skipped (a re-run emits the same ids).
    */
   completeRuns(owner: string, completions: RunCompletion[]): Promise<CompleteResult>;
 
@@ -69,6 +77,13 @@ export interface AcquireRequest {
   owner: string;
   now: Date;
   limit: number;
+  leaseUntil: Date;
+}
+
+export interface AcquireJobRequest {
+  owner: string;
+  jobId: string;
+  now: Date;
   leaseUntil: Date;
 }
 

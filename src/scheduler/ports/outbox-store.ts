@@ -11,7 +11,7 @@ export interface OutboxStore {
   /** Delete events sent before `sentBefore`; returns how many. */
   pruneSent(sentBefore: Date): Promise<number>;
   countUnsent(): Promise<number>;
-  /** Append events outside a run (e.g. a domain handler's reply); committed on return. */
+  /** Append events outside a run (e.g. a domain handler's reply); committed on return. An `eventId` already stored is skipped. */
   append(events: OutboxEvent[]): Promise<void>;
 }
 

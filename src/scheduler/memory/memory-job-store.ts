@@ -1,0 +1,318 @@
+import { ConflictingIdError, JobLookupError } from '../errors';
+import type { Job } from '../job';
+import type { OutboxEvent } from '../outbox';
+import type { Clock } from '../ports/clock';
+import type {
+  AcquireJobRequest,
+  AcquireRequest,
+  CompleteResult,
+  JobStore,
+  RunCompletion,
+  RunHistoryEntry,
+} from '../ports/job-store';
+import type { OutboxStore, StoredOutboxEvent } from '../ports/outbox-store';
+import { SystemClock } from '../clocks/system-clock';
+import { BinaryHeap } from './binary-heap';
+import { cloneJob } from './clone';
+import { MemoryOutbox } from './memory-outbox';
+import { MemoryRunHistory } from './memory-run-history';
+
+export interface MemoryJobStoreOptions {
+  /** Stamps `createdAt` of outbox events (the port passes no time for it). Default: system clock. */
+  clock?: Clock;
+  /** Run history entries kept in total, oldest evicted first. Default 100,000. */
+  maxHistoryEntries?: number;
+}
+
+/** A stored job plus the store's own state about it. */
+interface Entry {
+  job: Job;
+  leaseOwner: string | null;
+  leaseUntil: number;
+  /** An acquire saw the lease expired: the job is visible again, though the owner is still set. */
+  leaseExpired: boolean;
+  /** Only the heap item carrying the current stamp is live (lazy deletion). */
+  dueStamp: number;
+  leaseStamp: number;
+}
+
+interface HeapItem {
+  at: number;
+  id: string;
+  stamp: number;
+}
+
+const byTimeThenId = (a: HeapItem, b: HeapItem): boolean => a.at < b.at || (a.at === b.at && a.id < b.id);
+
+/**
+ * The reference JobStore and OutboxStore, and the default embedded store. Due jobs sit in a binary
+ * heap keyed by (nextRunTime, id) and leases in a second heap keyed by expiry, both with lazy
+ * deletion: add, remove, change and acquire cost O(log n) however many jobs are pending.
+ * Every method is synchronous inside, so each call (and each completion) is atomic.
+ */
+export class MemoryJobStore implements JobStore, OutboxStore {
+  private readonly jobs = new Map<string, Entry>();
+  private readonly due = new BinaryHeap<HeapItem>(byTimeThenId);
+  private readonly leases = new BinaryHeap<HeapItem>(byTimeThenId);
+  private readonly outbox = new MemoryOutbox();
+  private readonly history: MemoryRunHistory;
+  private readonly clock: Clock;
+  private version = 0;
+  private stamp = 0;
+
+  constructor(options: MemoryJobStoreOptions = {}) {
+    this.clock = options.clock ?? new SystemClock();
+    this.history = new MemoryRunHistory(options.maxHistoryEntries ?? 100_000);
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+
+  /** Jobs held (for benchmarks and tests of the store itself). */
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  async addJob(job: Job): Promise<void> {
+    if (this.jobs.has(job.id)) throw new ConflictingIdError(job.id);
+    this.insert(job);
+  }
+
+  async addJobs(jobs: Job[]): Promise<{ added: string[]; duplicates: string[] }> {
+    const added: string[] = [];
+    const duplicates: string[] = [];
+    for (const job of jobs) {
+      if (this.jobs.has(job.id)) {
+        duplicates.push(job.id);
+      } else {
+        this.insert(job);
+        added.push(job.id);
+      }
+    }
+    return { added, duplicates };
+  }
+
+  async updateJob(job: Job): Promise<void> {
+    const entry = this.jobs.get(job.id);
+    if (!entry) throw new JobLookupError(job.id);
+    // The lease is store state, not part of the job: a change made while the job runs keeps it.
+    entry.job = { ...cloneJob(job), version: ++this.version };
+    this.refreshDue(entry);
+    this.compactIfNeeded();
+  }
+
+  async removeJob(id: string): Promise<void> {
+    if (!this.jobs.delete(id)) throw new JobLookupError(id);
+  }
+
+  async removeAllJobs(): Promise<void> {
+    this.jobs.clear();
+    this.due.replaceAll([]);
+    this.leases.replaceAll([]);
+  }
+
+  async getJob(id: string): Promise<Job | null> {
+    const entry = this.jobs.get(id);
+    return entry ? cloneJob(entry.job) : null;
+  }
+
+  async getJobs(): Promise<Job[]> {
+    const jobs = [...this.jobs.values()].map((e) => e.job);
+    jobs.sort((a, b) => {
+      const ta = a.nextRunTime?.getTime() ?? Number.POSITIVE_INFINITY;
+      const tb = b.nextRunTime?.getTime() ?? Number.POSITIVE_INFINITY;
+      if (ta !== tb) return ta < tb ? -1 : 1;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    return jobs.map(cloneJob);
+  }
+
+  /**
+   * Without a `now`, a lease counts as held until an acquire sees it expired; the scheduler polls
+   * at least every `maxPollMs`, so an abandoned lease is still reclaimed.
+   */
+  async getNextRunTime(): Promise<Date | null> {
+    const top = this.liveDueTop();
+    return top ? new Date(top.at) : null;
+  }
+
+  async acquireDueJobs(request: AcquireRequest): Promise<Job[]> {
+    const now = request.now.getTime();
+    this.reclaimExpiredLeases(now);
+    const acquired: Job[] = [];
+    const notYet: HeapItem[] = [];
+    while (acquired.length < request.limit) {
+      const top = this.liveDueTop();
+      if (!top || top.at > now) break;
+      this.due.pop();
+      const entry = this.jobs.get(top.id) as Entry;
+      // Seen expired by an acquire at a later `now` than this one: not expired yet for this caller.
+      if (entry.leaseOwner !== null && entry.leaseUntil > now) {
+        notYet.push(top);
+        continue;
+      }
+      this.lease(entry, request.owner, request.leaseUntil.getTime());
+      acquired.push(cloneJob(entry.job));
+    }
+    for (const item of notYet) this.due.push(item);
+    this.compactIfNeeded();
+    return acquired;
+  }
+
+  async acquireJob(request: AcquireJobRequest): Promise<Job | null> {
+    const entry = this.jobs.get(request.jobId);
+    if (!entry) return null;
+    if (entry.leaseOwner !== null && entry.leaseUntil > request.now.getTime()) return null;
+    this.lease(entry, request.owner, request.leaseUntil.getTime());
+    return cloneJob(entry.job);
+  }
+
+  async extendLeases(owner: string, jobIds: string[], leaseUntil: Date): Promise<void> {
+    for (const id of jobIds) {
+      const entry = this.jobs.get(id);
+      if (entry && entry.leaseOwner === owner) this.lease(entry, owner, leaseUntil.getTime());
+    }
+    this.compactIfNeeded();
+  }
+
+  async completeRuns(owner: string, completions: RunCompletion[]): Promise<CompleteResult> {
+    const leaseLost: string[] = [];
+    const createdAt = this.clock.now();
+    for (const c of completions) {
+      const entry = this.jobs.get(c.jobId);
+      const changed = entry !== undefined && entry.job.version !== c.version;
+      if (entry && entry.leaseOwner !== owner && !(entry.leaseOwner === null && changed)) {
+        leaseLost.push(c.jobId);
+        continue;
+      }
+      for (const run of c.runs) this.history.append({ ...run, jobId: c.jobId, owner });
+      this.outbox.append(c.events, createdAt);
+      // Removed while it ran: history and events stay committed, nothing else to do.
+      if (!entry) continue;
+      if (!changed) {
+        if (c.nextRunTime === null && !entry.job.paused) {
+          this.jobs.delete(c.jobId);
+          continue;
+        }
+        entry.job.nextRunTime = c.nextRunTime === null ? null : new Date(c.nextRunTime.getTime());
+      }
+      if (entry.leaseOwner === owner) this.release(entry);
+    }
+    this.compactIfNeeded();
+    return { leaseLost };
+  }
+
+  async releaseJobs(owner: string, jobIds: string[]): Promise<void> {
+    for (const id of jobIds) {
+      const entry = this.jobs.get(id);
+      if (entry && entry.leaseOwner === owner) this.release(entry);
+    }
+  }
+
+  async getRunHistory(jobId: string, limit: number): Promise<RunHistoryEntry[]> {
+    return this.history.get(jobId, limit);
+  }
+
+  async fetchUnsent(limit: number): Promise<StoredOutboxEvent[]> {
+    return this.outbox.fetchUnsent(limit);
+  }
+
+  async markSent(ids: string[], sentAt: Date): Promise<void> {
+    this.outbox.markSent(ids, sentAt);
+  }
+
+  async pruneSent(sentBefore: Date): Promise<number> {
+    return this.outbox.pruneSent(sentBefore);
+  }
+
+  async countUnsent(): Promise<number> {
+    return this.outbox.countUnsent();
+  }
+
+  async append(events: OutboxEvent[]): Promise<void> {
+    this.outbox.append(events, this.clock.now());
+  }
+
+  private insert(job: Job): void {
+    const entry: Entry = {
+      job: { ...cloneJob(job), version: ++this.version },
+      leaseOwner: null,
+      leaseUntil: 0,
+      leaseExpired: false,
+      dueStamp: 0,
+      leaseStamp: 0,
+    };
+    this.jobs.set(job.id, entry);
+    this.refreshDue(entry);
+  }
+
+  private lease(entry: Entry, owner: string, until: number): void {
+    entry.leaseOwner = owner;
+    entry.leaseUntil = until;
+    entry.leaseExpired = false;
+    entry.leaseStamp = ++this.stamp;
+    this.leases.push({ at: until, id: entry.job.id, stamp: entry.leaseStamp });
+    this.refreshDue(entry);
+  }
+
+  private release(entry: Entry): void {
+    entry.leaseOwner = null;
+    entry.leaseExpired = false;
+    entry.leaseStamp = ++this.stamp;
+    this.refreshDue(entry);
+  }
+
+  /** Invalidate the job's heap item and push a new one if the job may be acquired. */
+  private refreshDue(entry: Entry): void {
+    entry.dueStamp = ++this.stamp;
+    const { job } = entry;
+    const free = entry.leaseOwner === null || entry.leaseExpired;
+    if (!job.paused && job.nextRunTime !== null && free) {
+      this.due.push({ at: job.nextRunTime.getTime(), id: job.id, stamp: entry.dueStamp });
+    }
+  }
+
+  private reclaimExpiredLeases(now: number): void {
+    for (let top = this.leases.peek(); top && top.at <= now; top = this.leases.peek()) {
+      this.leases.pop();
+      const entry = this.jobs.get(top.id);
+      if (!entry || entry.leaseStamp !== top.stamp || entry.leaseOwner === null) continue;
+      entry.leaseExpired = true;
+      this.refreshDue(entry);
+    }
+  }
+
+  private liveDueTop(): HeapItem | undefined {
+    for (let top = this.due.peek(); top; top = this.due.peek()) {
+      if (this.jobs.get(top.id)?.dueStamp === top.stamp) return top;
+      this.due.pop();
+    }
+    return undefined;
+  }
+
+  /** Lazy deletion leaves dead items behind; rebuild once they outnumber the live ones. */
+  private compactIfNeeded(): void {
+    const bound = 2 * this.jobs.size + 1024;
+    if (this.due.size > bound) {
+      const items: HeapItem[] = [];
+      for (const entry of this.jobs.values()) {
+        const { job } = entry;
+        const free = entry.leaseOwner === null || entry.leaseExpired;
+        if (!job.paused && job.nextRunTime !== null && free) {
+          items.push({ at: job.nextRunTime.getTime(), id: job.id, stamp: entry.dueStamp });
+        }
+      }
+      this.due.replaceAll(items);
+    }
+    if (this.leases.size > bound) {
+      const items: HeapItem[] = [];
+      for (const entry of this.jobs.values()) {
+        if (entry.leaseOwner !== null && !entry.leaseExpired) {
+          items.push({ at: entry.leaseUntil, id: entry.job.id, stamp: entry.leaseStamp });
+        }
+      }
+      this.leases.replaceAll(items);
+    }
+  }
+}
