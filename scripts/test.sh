@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# What `npm test` runs: local services when needed, then the unit and integration Jest projects.
+#
+#   npm test                         everything
+#   npm test -- <jest args>          passed to both Jest runs, e.g. -t 'cron' or a path
+#
+# Services: when DATABASE_URL (or KAFKA_BROKERS) is unset, the local MariaDB (or Kafka) from
+# scripts/infra is started if needed (fast when already up). When set, they are used as given.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+LOG_TAG=test
+. scripts/infra/lib.sh
+
+declare -a summary=()
+failed=0
+record() { # name status started_ms
+  summary+=("$(printf '%-12s %-7s %s' "$1" "$2" "$(elapsed "$3")")")
+  [ "$2" = ok ] || failed=1
+}
+
+# User args go first: --selectProjects takes a list and would swallow a path given after it.
+jest_args=("$@")
+[ "${#jest_args[@]}" -gt 0 ] && jest_args+=(--passWithNoTests)
+
+# 1. services
+t=$(now_ms)
+infra_ok=1
+if [ -z "${DATABASE_URL:-}" ]; then
+  bash scripts/infra/mariadb.sh up || infra_ok=0
+  export DATABASE_URL="mysql://scheduler:scheduler@127.0.0.1:${MARIADB_PORT:-3306}/scheduler"
+fi
+if [ -z "${KAFKA_BROKERS:-}" ]; then
+  bash scripts/infra/kafka.sh up || infra_ok=0
+  export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
+fi
+if [ "$infra_ok" = 1 ]; then record services ok "$t"; else record services FAILED "$t"; fi
+log "DATABASE_URL=$DATABASE_URL KAFKA_BROKERS=$KAFKA_BROKERS"
+
+# 2. unit
+t=$(now_ms)
+if npx jest "${jest_args[@]}" --selectProjects unit; then record unit ok "$t"; else record unit FAILED "$t"; fi
+
+# 3. integration (needs the services; without them it fails, it is never skipped)
+t=$(now_ms)
+if [ "$infra_ok" != 1 ]; then
+  log "integration tests not run: the services did not start (see above); fix that, then: npm run infra:up"
+  record integration FAILED "$t"
+elif npx jest "${jest_args[@]}" --selectProjects integration --runInBand; then
+  record integration ok "$t"
+else
+  record integration FAILED "$t"
+fi
+
+echo
+echo "==== test summary ===="
+printf '%s\n' "${summary[@]}"
+if [ "$failed" -ne 0 ]; then
+  echo "RESULT: FAILED"
+  exit 1
+fi
+echo "RESULT: ok"
