@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Index choices follow the hot queries:
  * - claim: `WHERE next_run_time <= ? AND paused = 0 AND (lease_expiry IS NULL OR lease_expiry <= ?)
- *   ORDER BY next_run_time LIMIT ? FOR UPDATE SKIP LOCKED` is a range scan on idx_scheduler_jobs_due
- *   read in index order (no filesort). Paused and finished jobs keep next_run_time NULL, outside the
+ *   ORDER BY next_run_time, id LIMIT ? FOR UPDATE SKIP LOCKED` is a range scan on idx_scheduler_jobs_due
+ *   (next_run_time, id) read in index order (no filesort; id breaks ties deterministically). Paused and finished jobs keep next_run_time NULL, outside the
  *   range, so the scan only passes over due jobs and the few whose lease is still held.
  * - outbox relay: `WHERE sent_at IS NULL ORDER BY id LIMIT ?` reads idx_scheduler_outbox_unsent
  *   (sent_at, id) from its NULL end, in id order.
@@ -34,12 +34,13 @@ export class SchedulerTables1763700000000 implements MigrationInterface {
         created_at DATETIME(3) NOT NULL,
         updated_at DATETIME(3) NOT NULL,
         PRIMARY KEY (id),
-        KEY idx_scheduler_jobs_due (next_run_time)
+        KEY idx_scheduler_jobs_due (next_run_time, id)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 
     // No foreign key to scheduler_jobs: history outlives a finished (deleted) one-shot job.
-    // (job_id, scheduled_at) is not unique: runJobNow and a re-added job may legitimately repeat a
-    // scheduled time, and a unique clash would poison a whole completion batch. Tests check
+    // (job_id, id) serves "runs of a job, newest first" as a backward index scan. (job_id,
+    // scheduled_at) is deliberately not unique: runJobNow and a re-added job may legitimately repeat
+    // a scheduled time, and a unique clash would poison a whole completion batch. Tests check
     // exactly-once by grouping on it instead.
     await queryRunner.query(`
       CREATE TABLE scheduler_job_runs (
@@ -52,7 +53,7 @@ export class SchedulerTables1763700000000 implements MigrationInterface {
         error TEXT NULL,
         owner VARCHAR(191) COLLATE utf8mb4_bin NOT NULL,
         PRIMARY KEY (id),
-        KEY idx_scheduler_job_runs_job (job_id, scheduled_at)
+        KEY idx_scheduler_job_runs_job (job_id, id)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 
     // value is LONGTEXT, not JSON: MySQL's JSON type re-serializes (key order, spacing), and the

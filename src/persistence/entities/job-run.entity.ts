@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** scheduler_job_runs: one row per scheduled run (ran, missed or skipped), for admin reads. */
 @Entity({ name: 'scheduler_job_runs' })
-@Index('idx_scheduler_job_runs_job', ['jobId', 'scheduledAt'])
+@Index('idx_scheduler_job_runs_job', ['jobId', 'id'])
 export class JobRunEntity {
   /** BIGINT, read as a string so it never loses precision. */
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })

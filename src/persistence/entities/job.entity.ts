@@ -5,6 +5,7 @@ import type { TriggerSpec } from '../../scheduler/triggers/trigger';
 
 /** scheduler_jobs, for admin reads and other cold paths; the store's hot paths use raw SQL. */
 @Entity({ name: 'scheduler_jobs' })
+@Index('idx_scheduler_jobs_due', ['nextRunTime', 'id'])
 export class JobEntity {
   @PrimaryColumn({ type: 'varchar', length: 191 })
   id!: string;
@@ -30,7 +31,6 @@ export class JobEntity {
   @Column({ type: 'boolean' })
   paused!: boolean;
 
-  @Index('idx_scheduler_jobs_due')
   @Column({ name: 'next_run_time', type: 'datetime', precision: 3, nullable: true })
   nextRunTime!: Date | null;
 

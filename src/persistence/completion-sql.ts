@@ -1,0 +1,133 @@
+import type { CompleteResult, RunCompletion } from '../scheduler/ports/job-store';
+import { insertOutboxRows } from './outbox-sql';
+import { execute, selectRows, type Sql } from './sql-session';
+import { toSqlTime, toSqlTimeOrNull } from './sql-time';
+
+const RUN_INSERT_CHUNK = 1000;
+
+interface LockedJob {
+  id: string;
+  version: number | string;
+  paused: number | boolean;
+  lease_owner: string | null;
+}
+
+/** What each completion does to its job row, decided under the row locks. */
+interface CompletionPlan {
+  applied: RunCompletion[];
+  leaseLost: string[];
+  /** One-shot finished (nextRunTime null, not paused) with no change during the run: delete the row. */
+  finish: string[];
+  /** Lease to release, with the next run time to store, or undefined when a change made during the run wins. */
+  release: Map<string, Date | null | undefined>;
+}
+
+/** The port's rules (and the memory store's), applied to rows read FOR UPDATE. */
+function plan(owner: string, completions: RunCompletion[], locked: LockedJob[]): CompletionPlan {
+  const rows = new Map(locked.map((row) => [row.id, { ...row }]));
+  const result: CompletionPlan = { applied: [], leaseLost: [], finish: [], release: new Map() };
+  for (const completion of completions) {
+    const row = rows.get(completion.jobId);
+    if (!row) {
+      // Removed while it ran: the run happened, so its history and events still commit.
+      result.applied.push(completion);
+      continue;
+    }
+    const changed = Number(row.version) !== completion.version;
+    // Someone else holds it now, so the run will happen again there. A changed job whose lease
+    // is already free was not reclaimed by anyone: the run stands.
+    if (row.lease_owner !== owner && !(row.lease_owner === null && changed)) {
+      result.leaseLost.push(completion.jobId);
+      continue;
+    }
+    result.applied.push(completion);
+    if (row.lease_owner === owner) {
+      if (changed) result.release.set(row.id, undefined);
+      else if (completion.nextRunTime === null && !Number(row.paused)) result.finish.push(row.id);
+      // A paused job's on-demand run keeps the job, with no next run time.
+      else result.release.set(row.id, completion.nextRunTime);
+    }
+    // A second completion for the same job in one batch no longer holds the lease.
+    row.lease_owner = null;
+    row.version = -1;
+  }
+  return result;
+}
+
+async function insertRunRows(sql: Sql, owner: string, completions: RunCompletion[]): Promise<void> {
+  const rows = completions.flatMap((c) =>
+    c.runs.map((run) => [
+      c.jobId,
+      toSqlTime(run.scheduledAt),
+      toSqlTimeOrNull(run.startedAt),
+      toSqlTimeOrNull(run.finishedAt),
+      run.outcome,
+      run.error,
+      owner,
+    ]),
+  );
+  for (let i = 0; i < rows.length; i += RUN_INSERT_CHUNK) {
+    await execute(
+      sql,
+      'INSERT INTO scheduler_job_runs (job_id, scheduled_at, started_at, finished_at, outcome, error, owner) VALUES ?',
+      [rows.slice(i, i + RUN_INSERT_CHUNK)],
+    );
+  }
+}
+
+/** One UPDATE for every job that goes on: new next_run_time where the completion sets it, lease released. */
+async function releaseRows(
+  sql: Sql,
+  owner: string,
+  release: Map<string, Date | null | undefined>,
+  now: Date,
+): Promise<void> {
+  if (release.size === 0) return;
+  const cases: string[] = [];
+  const caseValues: unknown[] = [];
+  for (const [id, next] of release) {
+    if (next === undefined) continue;
+    cases.push('WHEN ? THEN ?');
+    caseValues.push(id, toSqlTimeOrNull(next));
+  }
+  const nextRunTime =
+    cases.length > 0 ? `CASE id ${cases.join(' ')} ELSE next_run_time END` : 'next_run_time';
+  await execute(
+    sql,
+    `UPDATE scheduler_jobs SET next_run_time = ${nextRunTime}, lease_owner = NULL, lease_expiry = NULL, ` +
+      'running = 0, updated_at = ? WHERE lease_owner = ? AND id IN (?)',
+    [...caseValues, toSqlTime(now), owner, [...release.keys()]],
+  );
+}
+
+/**
+ * Inside one transaction, for a whole batch: lock the jobs (1 statement), insert history and
+ * outbox rows (1 multi-row INSERT each), delete finished one-shot jobs (1) and move the others on
+ * (1). Every statement is guarded by `lease_owner = ?` as well as by the plan made under the locks.
+ */
+export async function applyCompletions(
+  sql: Sql,
+  owner: string,
+  completions: RunCompletion[],
+  now: Date,
+): Promise<CompleteResult> {
+  if (completions.length === 0) return { leaseLost: [] };
+  const ids = [...new Set(completions.map((c) => c.jobId))];
+  const locked = await selectRows<LockedJob>(
+    sql,
+    'SELECT id, version, paused, lease_owner FROM scheduler_jobs WHERE id IN (?) FOR UPDATE',
+    [ids],
+  );
+  const p = plan(owner, completions, locked);
+  await insertRunRows(sql, owner, p.applied);
+  await insertOutboxRows(
+    sql,
+    p.applied.flatMap((c) => c.events),
+    now,
+  );
+  if (p.finish.length > 0) {
+    await execute(sql, 'DELETE FROM scheduler_jobs WHERE lease_owner = ? AND id IN (?)', [owner, p.finish]);
+  }
+  await releaseRows(sql, owner, p.release, now);
+  return { leaseLost: p.leaseLost };
+}

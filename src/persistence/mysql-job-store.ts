@@ -1,0 +1,253 @@
+import type { DataSource } from 'typeorm';
+
+import { ConflictingIdError, JobLookupError, StoreUnavailableError } from '../scheduler/errors';
+import type { Job } from '../scheduler/job';
+import type { Clock } from '../scheduler/ports/clock';
+import type {
+  AcquireJobRequest,
+  AcquireRequest,
+  CompleteResult,
+  JobStore,
+  RunCompletion,
+  RunHistoryEntry,
+} from '../scheduler/ports/job-store';
+import type { OutboxEvent } from '../scheduler/outbox';
+import type { OutboxStore, StoredOutboxEvent } from '../scheduler/ports/outbox-store';
+import { claimDueJobs, claimOneJob, extendLeaseRows, releaseLeaseRows, selectNextRunTime } from './claim-sql';
+import { applyCompletions } from './completion-sql';
+import { JOB_COLUMNS, type JobRow, jobUpdateAssignments, rowToJob } from './job-row';
+import { ADD_JOBS_CHUNK, insertJob, insertNewJobs } from './job-write-sql';
+import { countUnsentRows, deleteSentChunk, insertOutboxRows, markRowsSent, selectUnsent } from './outbox-sql';
+import { rowToRunHistory, type RunRow } from './run-history';
+import { ER_DUP_ENTRY, errnoOf } from './sql-errors';
+import {
+  DEFAULT_RETRY,
+  execute,
+  type RetryPolicy,
+  selectRows,
+  type Sql,
+  withConnection,
+} from './sql-session';
+
+export interface MySqlJobStoreOptions {
+  retry?: RetryPolicy;
+  /** Destroy the DataSource on stop(). Default false: whoever created it closes it. */
+  ownsDataSource?: boolean;
+}
+
+const PRUNE_CHUNK = 5000;
+const ADD_JOBS_RACE_RETRIES = 3;
+
+/**
+ * JobStore + OutboxStore on MySQL 8 / MariaDB 10.11, for several replicas sharing one database.
+ *
+ * Hot paths (claim, completion, outbox, bulk add) are hand-written SQL, batched, each a short
+ * READ COMMITTED transaction; times come from the engine's Clock, never the server's NOW().
+ *
+ * maxInstances across replicas: a job row is leased to one replica at a time (SKIP LOCKED claim +
+ * lease_owner/lease_expiry) and stays leased until its completion commits, extended while runs are
+ * long. So every in-flight run of a job is on the lease holder, which counts them locally against
+ * maxInstances; no other replica can start one. If the holder dies its runs die with it, and the
+ * replica that reclaims the expired lease starts from zero, which is then the truth.
+ */
+export class MySqlJobStore implements JobStore, OutboxStore {
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly options: MySqlJobStoreOptions = {},
+  ) {
+    this.retry = options.retry ?? DEFAULT_RETRY;
+  }
+
+  async start(): Promise<void> {
+    try {
+      if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+    } catch (error) {
+      throw new StoreUnavailableError(`cannot connect to the job store database: ${String(error)}`, error);
+    }
+    await this.auto('start', async (sql) => {
+      const tables = await selectRows<{ n: number | string }>(
+        sql,
+        'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() ' +
+          "AND table_name IN ('scheduler_jobs', 'scheduler_job_runs', 'scheduler_outbox')",
+      );
+      if (Number(tables[0]?.n) !== 3) {
+        throw new Error('scheduler tables are missing: run the migrations (npm run migration:run)');
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.options.ownsDataSource && this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  async addJob(job: Job): Promise<void> {
+    try {
+      await this.auto('addJob', (sql) => insertJob(sql, job, this.clock.now()));
+    } catch (error) {
+      if (errnoOf(error) === ER_DUP_ENTRY) throw new ConflictingIdError(job.id);
+      throw error;
+    }
+  }
+
+  async addJobs(jobs: Job[]): Promise<{ added: string[]; duplicates: string[] }> {
+    const seen = new Set<string>();
+    const unique: Job[] = [];
+    const duplicates: string[] = [];
+    for (const job of jobs) {
+      if (seen.has(job.id)) duplicates.push(job.id);
+      else unique.push(job);
+      seen.add(job.id);
+    }
+    const added: string[] = [];
+    for (let i = 0; i < unique.length; i += ADD_JOBS_CHUNK) {
+      const result = await this.addChunk(unique.slice(i, i + ADD_JOBS_CHUNK));
+      added.push(...result.added);
+      duplicates.push(...result.duplicates);
+    }
+    return { added, duplicates };
+  }
+
+  private async addChunk(chunk: Job[]): Promise<{ added: string[]; duplicates: string[] }> {
+    for (let attempt = 0; attempt < ADD_JOBS_RACE_RETRIES; attempt++) {
+      const result = await this.tx('addJobs', async (sql) => {
+        const inserted = await insertNewJobs(sql, chunk, this.clock.now());
+        // Roll the chunk back when another writer raced us to an id; the retry sees its row.
+        if (inserted === null) throw new AddJobsRace();
+        return inserted;
+      }).catch((error: unknown) => {
+        if (error instanceof AddJobsRace) return null;
+        throw error;
+      });
+      if (result) return result;
+    }
+    // Still racing: one at a time, where a clash is unambiguous.
+    const added: string[] = [];
+    const duplicates: string[] = [];
+    for (const job of chunk) {
+      try {
+        await this.addJob(job);
+        added.push(job.id);
+      } catch (error) {
+        if (!(error instanceof ConflictingIdError)) throw error;
+        duplicates.push(job.id);
+      }
+    }
+    return { added, duplicates };
+  }
+
+  async updateJob(job: Job): Promise<void> {
+    const { set, values } = jobUpdateAssignments(job, this.clock.now());
+    const affected = await this.auto('updateJob', (sql) =>
+      execute(sql, `UPDATE scheduler_jobs SET ${set} WHERE id = ?`, [...values, job.id]),
+    );
+    if (affected === 0) throw new JobLookupError(job.id);
+  }
+
+  async removeJob(id: string): Promise<void> {
+    const affected = await this.auto('removeJob', (sql) =>
+      execute(sql, 'DELETE FROM scheduler_jobs WHERE id = ?', [id]),
+    );
+    if (affected === 0) throw new JobLookupError(id);
+  }
+
+  async removeAllJobs(): Promise<void> {
+    await this.auto('removeAllJobs', (sql) => execute(sql, 'DELETE FROM scheduler_jobs'));
+  }
+
+  async getJob(id: string): Promise<Job | null> {
+    const rows = await this.auto('getJob', (sql) =>
+      selectRows<JobRow>(sql, `SELECT ${JOB_COLUMNS} FROM scheduler_jobs WHERE id = ?`, [id]),
+    );
+    return rows.length === 0 ? null : rowToJob(rows[0]);
+  }
+
+  async getJobs(): Promise<Job[]> {
+    const rows = await this.auto('getJobs', (sql) =>
+      selectRows<JobRow>(
+        sql,
+        `SELECT ${JOB_COLUMNS} FROM scheduler_jobs ORDER BY next_run_time IS NULL, next_run_time, id`,
+      ),
+    );
+    return rows.map(rowToJob);
+  }
+
+  async getNextRunTime(): Promise<Date | null> {
+    return this.auto('getNextRunTime', (sql) => selectNextRunTime(sql, this.clock.now()));
+  }
+
+  async acquireDueJobs(request: AcquireRequest): Promise<Job[]> {
+    return this.tx('acquireDueJobs', (sql) => claimDueJobs(sql, request));
+  }
+
+  async acquireJob(request: AcquireJobRequest): Promise<Job | null> {
+    return this.tx('acquireJob', (sql) => claimOneJob(sql, request));
+  }
+
+  async extendLeases(owner: string, jobIds: string[], leaseUntil: Date): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.auto('extendLeases', (sql) => extendLeaseRows(sql, owner, jobIds, leaseUntil));
+  }
+
+  async completeRuns(owner: string, completions: RunCompletion[]): Promise<CompleteResult> {
+    if (completions.length === 0) return { leaseLost: [] };
+    return this.tx('completeRuns', (sql) => applyCompletions(sql, owner, completions, this.clock.now()));
+  }
+
+  async releaseJobs(owner: string, jobIds: string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.auto('releaseJobs', (sql) => releaseLeaseRows(sql, owner, jobIds));
+  }
+
+  async getRunHistory(jobId: string, limit: number): Promise<RunHistoryEntry[]> {
+    const rows = await this.auto('getRunHistory', (sql) =>
+      selectRows<RunRow>(
+        sql,
+        'SELECT job_id, scheduled_at, started_at, finished_at, outcome, error, owner FROM scheduler_job_runs ' +
+          'WHERE job_id = ? ORDER BY id DESC LIMIT ?',
+        [jobId, Math.max(0, Math.floor(limit))],
+      ),
+    );
+    return rows.map(rowToRunHistory);
+  }
+
+  async fetchUnsent(limit: number): Promise<StoredOutboxEvent[]> {
+    return this.auto('fetchUnsent', (sql) => selectUnsent(sql, limit));
+  }
+
+  async markSent(ids: string[], sentAt: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.auto('markSent', (sql) => markRowsSent(sql, ids, sentAt));
+  }
+
+  async pruneSent(sentBefore: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.auto('pruneSent', (sql) => deleteSentChunk(sql, sentBefore, PRUNE_CHUNK));
+      total += deleted;
+      if (deleted < PRUNE_CHUNK) return total;
+    }
+  }
+
+  async countUnsent(): Promise<number> {
+    return this.auto('countUnsent', countUnsentRows);
+  }
+
+  async append(events: OutboxEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.tx('append', (sql) => insertOutboxRows(sql, events, this.clock.now()));
+  }
+
+  /** A single autocommit statement (or read) on one pooled connection. */
+  private auto<T>(operation: string, work: (sql: Sql) => Promise<T>): Promise<T> {
+    return withConnection(this.dataSource, operation, { transaction: false, retry: this.retry }, work);
+  }
+
+  private tx<T>(operation: string, work: (sql: Sql) => Promise<T>): Promise<T> {
+    return withConnection(this.dataSource, operation, { transaction: true, retry: this.retry }, work);
+  }
+}
+
+class AddJobsRace extends Error {}

@@ -1,0 +1,23 @@
+import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
+import { FakeClock } from '../../../src/scheduler/clocks/fake-clock';
+import { describeJobStoreContract } from '../../contract/job-store.contract';
+import { openStoreDatabase, type StoreDatabase } from './store-database';
+
+// The one contract every store passes, here against a real MariaDB/MySQL (one database for the
+// file, emptied before each test).
+let database: StoreDatabase;
+
+beforeAll(async () => {
+  database = await openStoreDatabase('store_contract');
+});
+
+afterAll(async () => {
+  await database?.close();
+});
+
+describeJobStoreContract('MySqlJobStore', async () => {
+  await database.truncate();
+  const store = new MySqlJobStore(database.admin, new FakeClock());
+  await store.start();
+  return { store, teardown: () => store.stop() };
+});
