@@ -1,4 +1,6 @@
 import { ValidationError } from '../errors';
+import { CronTrigger } from './cron/cron-trigger';
+import { CrontabTrigger } from './cron/crontab-trigger';
 import { DateTrigger } from './date-trigger';
 import { IntervalTrigger } from './interval-trigger';
 import type { TriggerOptions } from './jitter';
@@ -8,6 +10,8 @@ export * from './trigger';
 export type { RandomSource, TriggerOptions } from './jitter';
 export { DateTrigger } from './date-trigger';
 export { IntervalTrigger } from './interval-trigger';
+export { CronTrigger } from './cron/cron-trigger';
+export { CrontabTrigger } from './cron/crontab-trigger';
 
 /**
  * Builds a trigger from its JSON spec. Bad input throws ValidationError whose `field` is the
@@ -23,6 +27,10 @@ export function triggerFromJSON(spec: TriggerSpec, options: TriggerOptions = {})
       return new DateTrigger(spec);
     case 'interval':
       return new IntervalTrigger(spec, random);
+    case 'cron':
+      return spec.expr !== undefined
+        ? new CrontabTrigger({ ...spec, expr: spec.expr }, random)
+        : new CronTrigger(spec, random);
     default:
       throw new ValidationError(
         'type',

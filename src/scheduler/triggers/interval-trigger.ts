@@ -44,7 +44,7 @@ export class IntervalTrigger implements Trigger {
   getNextFireTime(previous: Date | null, now: Date): Date | null {
     const next = this.nextOnGrid(previous, now);
     if (this.endDate && next > this.endDate.getTime()) return null;
-    return applyJitter(new Date(next), this.jitter, this.random);
+    return applyJitter(new Date(next), this.jitter, this.random, this.endDate);
   }
 
   private nextOnGrid(previous: Date | null, now: Date): number {

@@ -8,13 +8,16 @@ export interface TriggerOptions {
 /**
  * Delays `fire` by a random amount in [0, jitter] seconds (millisecond resolution). `fire` is
  * already strictly after the previous fire, and jitter only moves it later, so the result is too.
+ * Clamping to `endDate` keeps that: `fire` itself is not after it.
  */
 export function applyJitter(
   fire: Date | null,
   jitter: number | undefined,
   random: RandomSource,
+  endDate?: Date,
 ): Date | null {
   if (fire === null || !jitter) return fire;
-  const delay = Math.floor(random() * (jitter * 1000 + 1));
-  return new Date(fire.getTime() + Math.min(delay, jitter * 1000));
+  const delay = Math.min(Math.floor(random() * (jitter * 1000 + 1)), jitter * 1000);
+  const jittered = fire.getTime() + delay;
+  return new Date(endDate ? Math.min(jittered, endDate.getTime()) : jittered);
 }

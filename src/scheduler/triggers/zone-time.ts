@@ -32,13 +32,14 @@ export function toWall(zone: IANAZone, instantMs: number): number {
 /**
  * The instant of a wall-clock time under the project's DST rule: a time that occurs twice maps to
  * its earlier instant; a time skipped by a spring-forward gap is shifted forward by the gap
- * (02:30 in a 1-hour gap fires at 03:30 local).
+ * (02:30 in a 1-hour gap fires at 03:30 local). Non-decreasing in `wallMs`.
  */
 export function fromWall(zone: IANAZone, wallMs: number): number {
   // The real instant lies within ±14 h of the wall value; the offsets there are the only candidates.
   const before = offsetAt(zone, wallMs - 14 * HOUR_MS);
-  const here = offsetAt(zone, wallMs);
   const after = offsetAt(zone, wallMs + 14 * HOUR_MS);
+  if (before === after) return wallMs - before; // no transition nearby: the common case
+  const here = offsetAt(zone, wallMs);
   let best = Number.POSITIVE_INFINITY;
   for (const candidate of [before, here, after]) {
     const instant = wallMs - candidate;
@@ -47,6 +48,52 @@ export function fromWall(zone: IANAZone, wallMs: number): number {
   if (best !== Number.POSITIVE_INFINITY) return best;
   // In a gap: reading the wall time with the offset from before the jump lands `gap` later.
   return wallMs - Math.min(before, here, after);
+}
+
+/**
+ * The first instant >= `startMs` whose wall time `nextMatch` accepts, under the DST rule of
+ * fromWall, or null. `nextMatch(wall)` returns the first matching whole-second wall value >= wall.
+ *
+ * fromWall is not monotonic right after a spring-forward jump (a gap time shifted by the gap
+ * lands among the real times after the jump), so near a transition the search also starts from
+ * `startMs` read with each nearby offset and keeps the earliest result.
+ */
+export function firstFireAtOrAfter(
+  zone: IANAZone,
+  startMs: number,
+  nextMatch: (wallMs: number) => number | null,
+): number | null {
+  const here = offsetAt(zone, startMs);
+  const offsets = new Set([
+    offsetAt(zone, startMs - 14 * HOUR_MS),
+    here,
+    offsetAt(zone, startMs + 14 * HOUR_MS),
+  ]);
+  let best: number | null = null;
+  for (const offset of offsets) {
+    const found = searchFrom(zone, startMs, Math.ceil((startMs + offset) / 1000) * 1000, nextMatch);
+    if (found !== null && (best === null || found < best)) best = found;
+  }
+  return best;
+}
+
+function searchFrom(
+  zone: IANAZone,
+  startMs: number,
+  fromWallMs: number,
+  nextMatch: (wallMs: number) => number | null,
+): number | null {
+  let cursor = fromWallMs;
+  for (let round = 0; round < 8; round++) {
+    const match = nextMatch(cursor);
+    if (match === null) return null;
+    const instant = fromWall(zone, match);
+    if (instant >= startMs) return instant;
+    // The match is a repeated time whose first pass is already over: skip the rest of the fold,
+    // whose wall times all end before `startMs` read with the earlier (larger) offset.
+    cursor = Math.max(match + 1000, Math.ceil((startMs + offsetAt(zone, instant)) / 1000) * 1000);
+  }
+  return null;
 }
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
