@@ -4,6 +4,8 @@
 #   npm test                         everything
 #   npm test -- <jest args>          passed to both Jest runs, e.g. -t 'cron' or a path
 #
+# Ends with 'tests: N passed, N failed, N skipped' (also written to $TEST_COUNTS_FILE when set).
+#
 # Services: when DATABASE_URL (or KAFKA_BROKERS) is unset, the local MariaDB (or Kafka) from
 # scripts/infra is started if needed (fast when already up). When set, they are used as given.
 set -uo pipefail
@@ -13,6 +15,18 @@ LOG_TAG=test
 
 declare -a summary=()
 failed=0
+passed_n=0 failed_n=0 skipped_n=0
+results_dir="$(mktemp -d)"
+trap 'rm -rf "$results_dir"' EXIT
+
+# count FILE: add a Jest --json result file's test counts to the totals.
+count() {
+  [ -s "$1" ] || return 0
+  local counts
+  counts="$(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + (r.numTodoTests||0))' "$1")" || return 0
+  read -r p f k <<<"$counts"
+  passed_n=$((passed_n + p)) failed_n=$((failed_n + f)) skipped_n=$((skipped_n + k))
+}
 record() { # name status started_ms
   summary+=("$(printf '%-12s %-7s %s' "$1" "$2" "$(elapsed "$3")")")
   [ "$2" = ok ] || failed=1
@@ -38,24 +52,34 @@ log "DATABASE_URL=$DATABASE_URL KAFKA_BROKERS=$KAFKA_BROKERS"
 
 # 2. unit
 t=$(now_ms)
-if npx jest "${jest_args[@]}" --selectProjects unit; then record unit ok "$t"; else record unit FAILED "$t"; fi
+if npx jest "${jest_args[@]}" --json --outputFile="$results_dir/unit.json" --selectProjects unit; then
+  record unit ok "$t"
+else
+  record unit FAILED "$t"
+fi
+count "$results_dir/unit.json"
 
 # 3. integration (needs the services; without them it fails, it is never skipped)
 t=$(now_ms)
 if [ "$infra_ok" != 1 ]; then
   log "integration tests not run: the services did not start (see above); fix that, then: npm run infra:up"
   record integration FAILED "$t"
-elif npx jest "${jest_args[@]}" --selectProjects integration --runInBand; then
+elif npx jest "${jest_args[@]}" --json --outputFile="$results_dir/integration.json" --selectProjects integration --runInBand; then
   record integration ok "$t"
 else
   record integration FAILED "$t"
 fi
+count "$results_dir/integration.json"
 
 echo
 echo "==== test summary ===="
 printf '%s\n' "${summary[@]}"
+counts_line="tests: $passed_n passed, $failed_n failed, $skipped_n skipped"
+[ -n "${TEST_COUNTS_FILE:-}" ] && echo "$counts_line" >"$TEST_COUNTS_FILE"
 if [ "$failed" -ne 0 ]; then
   echo "RESULT: FAILED"
+  echo "$counts_line"
   exit 1
 fi
 echo "RESULT: ok"
+echo "$counts_line"
