@@ -1,7 +1,7 @@
 import type { Job } from '../scheduler/job';
 import type { AcquireJobRequest, AcquireRequest } from '../scheduler/ports/job-store';
 import { JOB_COLUMNS, type JobRow, rowToJob } from './job-row';
-import { execute, selectRows, type Sql } from './sql-session';
+import { BY_ID, execute, selectRows, type Sql } from './sql-session';
 import { fromSqlTime, toSqlTime } from './sql-time';
 
 /**
@@ -28,7 +28,7 @@ export async function claimDueJobs(sql: Sql, request: AcquireRequest): Promise<J
   if (rows.length === 0) return [];
   await execute(
     sql,
-    'UPDATE scheduler_jobs SET lease_owner = ?, lease_expiry = ?, running = 1 WHERE id IN (?)',
+    `UPDATE scheduler_jobs ${BY_ID} SET lease_owner = ?, lease_expiry = ?, running = 1 WHERE id IN (?)`,
     [request.owner, toSqlTime(request.leaseUntil), rows.map((row) => row.id)],
   );
   return rows.map(rowToJob);
@@ -69,18 +69,19 @@ export async function extendLeaseRows(
   leaseUntil: Date,
 ): Promise<void> {
   if (ids.length === 0) return;
-  await execute(sql, 'UPDATE scheduler_jobs SET lease_expiry = ? WHERE lease_owner = ? AND id IN (?)', [
-    toSqlTime(leaseUntil),
-    owner,
-    ids,
-  ]);
+  await execute(
+    sql,
+    `UPDATE scheduler_jobs ${BY_ID} SET lease_expiry = ? WHERE lease_owner = ? AND id IN (?)`,
+    [toSqlTime(leaseUntil), owner, ids],
+  );
 }
 
 export async function releaseLeaseRows(sql: Sql, owner: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await execute(
     sql,
-    'UPDATE scheduler_jobs SET lease_owner = NULL, lease_expiry = NULL, running = 0 WHERE lease_owner = ? AND id IN (?)',
+    `UPDATE scheduler_jobs ${BY_ID} SET lease_owner = NULL, lease_expiry = NULL, running = 0 ` +
+      'WHERE lease_owner = ? AND id IN (?)',
     [owner, ids],
   );
 }

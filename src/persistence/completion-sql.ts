@@ -1,6 +1,6 @@
 import type { CompleteResult, RunCompletion } from '../scheduler/ports/job-store';
 import { insertOutboxRows } from './outbox-sql';
-import { execute, selectRows, type Sql } from './sql-session';
+import { BY_ID, execute, selectRows, type Sql } from './sql-session';
 import { toSqlTime, toSqlTimeOrNull } from './sql-time';
 
 const RUN_INSERT_CHUNK = 1000;
@@ -94,7 +94,7 @@ async function releaseRows(
     cases.length > 0 ? `CASE id ${cases.join(' ')} ELSE next_run_time END` : 'next_run_time';
   await execute(
     sql,
-    `UPDATE scheduler_jobs SET next_run_time = ${nextRunTime}, lease_owner = NULL, lease_expiry = NULL, ` +
+    `UPDATE scheduler_jobs ${BY_ID} SET next_run_time = ${nextRunTime}, lease_owner = NULL, lease_expiry = NULL, ` +
       'running = 0, updated_at = ? WHERE lease_owner = ? AND id IN (?)',
     [...caseValues, toSqlTime(now), owner, [...release.keys()]],
   );
@@ -115,7 +115,7 @@ export async function applyCompletions(
   const ids = [...new Set(completions.map((c) => c.jobId))];
   const locked = await selectRows<LockedJob>(
     sql,
-    'SELECT id, version, paused, lease_owner FROM scheduler_jobs WHERE id IN (?) FOR UPDATE',
+    `SELECT id, version, paused, lease_owner FROM scheduler_jobs ${BY_ID} WHERE id IN (?) FOR UPDATE`,
     [ids],
   );
   const p = plan(owner, completions, locked);
@@ -126,7 +126,10 @@ export async function applyCompletions(
     now,
   );
   if (p.finish.length > 0) {
-    await execute(sql, 'DELETE FROM scheduler_jobs WHERE lease_owner = ? AND id IN (?)', [owner, p.finish]);
+    await execute(sql, `DELETE j FROM scheduler_jobs AS j ${BY_ID} WHERE j.lease_owner = ? AND j.id IN (?)`, [
+      owner,
+      p.finish,
+    ]);
   }
   await releaseRows(sql, owner, p.release, now);
   return { leaseLost: p.leaseLost };

@@ -35,7 +35,8 @@ export function dataSourceOptions(url: string, overrides: MysqlDataSourceOverrid
     entities: SCHEDULER_ENTITIES,
     poolSize: 10,
     connectTimeout: 5000,
-    logging: ['error'],
+    // The store maps driver errors itself (a duplicate id is a ConflictingIdError, not a log line).
+    logging: false,
     ...overrides,
   };
   return options;

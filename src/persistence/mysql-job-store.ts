@@ -52,6 +52,11 @@ const ADD_JOBS_RACE_RETRIES = 3;
  */
 export class MySqlJobStore implements JobStore, OutboxStore {
   private readonly retry: RetryPolicy;
+  /** Deadlocks and lock wait timeouts retried so far (for metrics and the benchmark). */
+  readonly stats = { lockRetries: 0 };
+  private readonly countRetry = (): void => {
+    this.stats.lockRetries++;
+  };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -242,11 +247,21 @@ export class MySqlJobStore implements JobStore, OutboxStore {
 
   /** A single autocommit statement (or read) on one pooled connection. */
   private auto<T>(operation: string, work: (sql: Sql) => Promise<T>): Promise<T> {
-    return withConnection(this.dataSource, operation, { transaction: false, retry: this.retry }, work);
+    return withConnection(
+      this.dataSource,
+      operation,
+      { transaction: false, retry: this.retry, onLockRetry: this.countRetry },
+      work,
+    );
   }
 
   private tx<T>(operation: string, work: (sql: Sql) => Promise<T>): Promise<T> {
-    return withConnection(this.dataSource, operation, { transaction: true, retry: this.retry }, work);
+    return withConnection(
+      this.dataSource,
+      operation,
+      { transaction: true, retry: this.retry, onLockRetry: this.countRetry },
+      work,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { OutboxEvent } from '../scheduler/outbox';
 import type { StoredOutboxEvent } from '../scheduler/ports/outbox-store';
-import { execute, selectRows, type Sql } from './sql-session';
+import { BY_ID, execute, selectRows, type Sql } from './sql-session';
 import { fromSqlTime, toSqlTime } from './sql-time';
 
 /** Rows per multi-row INSERT: far below max_allowed_packet even for large event values. */
@@ -65,7 +65,7 @@ export async function selectUnsent(sql: Sql, limit: number): Promise<StoredOutbo
 
 export async function markRowsSent(sql: Sql, ids: string[], sentAt: Date): Promise<void> {
   if (ids.length === 0) return;
-  await execute(sql, 'UPDATE scheduler_outbox SET sent_at = ? WHERE id IN (?) AND sent_at IS NULL', [
+  await execute(sql, `UPDATE scheduler_outbox ${BY_ID} SET sent_at = ? WHERE id IN (?) AND sent_at IS NULL`, [
     toSqlTime(sentAt),
     ids,
   ]);

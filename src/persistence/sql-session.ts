@@ -17,6 +17,14 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 5, maxDelayMs: 400 };
 
+/**
+ * Index hint for every locking statement that names rows by id (`id IN (…)`). With stale statistics
+ * (right after a bulk load) the optimizer may pick a full scan, and a full locking scan waits on
+ * rows other replicas hold and deadlocks with them. Allowed in SELECT, UPDATE and the multi-table
+ * DELETE form, on MySQL and MariaDB alike.
+ */
+export const BY_ID = 'FORCE INDEX (PRIMARY)';
+
 /** Rows of a SELECT. The caller names the row shape it selected. */
 export async function selectRows<T>(sql: Sql, text: string, parameters: unknown[] = []): Promise<T[]> {
   return (await sql.query(text, parameters)) as T[];
@@ -58,7 +66,7 @@ function backoffMs(policy: RetryPolicy, attempt: number): number {
 export async function withConnection<T>(
   dataSource: DataSource,
   operation: string,
-  options: { transaction: boolean; retry: RetryPolicy },
+  options: { transaction: boolean; retry: RetryPolicy; onLockRetry?: () => void },
   work: (sql: Sql) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -67,6 +75,7 @@ export async function withConnection<T>(
     } catch (error) {
       if (isRetryableLockError(error)) {
         if (attempt + 1 < options.retry.attempts) {
+          options.onLockRetry?.();
           await delay(backoffMs(options.retry, attempt));
           continue;
         }
