@@ -1,4 +1,6 @@
 import { ValidationError } from '../errors';
+import { CalendarIntervalTrigger } from './calendar-interval-trigger';
+import { CombiningTrigger } from './combining-trigger';
 import { CronTrigger } from './cron/cron-trigger';
 import { CrontabTrigger } from './cron/crontab-trigger';
 import { DateTrigger } from './date-trigger';
@@ -12,6 +14,10 @@ export { DateTrigger } from './date-trigger';
 export { IntervalTrigger } from './interval-trigger';
 export { CronTrigger } from './cron/cron-trigger';
 export { CrontabTrigger } from './cron/crontab-trigger';
+export { CalendarIntervalTrigger } from './calendar-interval-trigger';
+export { CombiningTrigger, AND_MAX_ITERATIONS } from './combining-trigger';
+export { TriggerMaxIterationsError } from './trigger-errors';
+export { triggerSpecFromApscheduler, type ApschedulerTriggerCase } from './apscheduler-params';
 
 /**
  * Builds a trigger from its JSON spec. Bad input throws ValidationError whose `field` is the
@@ -31,6 +37,11 @@ export function triggerFromJSON(spec: TriggerSpec, options: TriggerOptions = {})
       return spec.expr !== undefined
         ? new CrontabTrigger({ ...spec, expr: spec.expr }, random)
         : new CronTrigger(spec, random);
+    case 'calendarinterval':
+      return new CalendarIntervalTrigger(spec);
+    case 'and':
+    case 'or':
+      return new CombiningTrigger(spec, (part) => triggerFromJSON(part, options), random);
     default:
       throw new ValidationError(
         'type',
