@@ -9,8 +9,8 @@
 # Services: when DATABASE_URL (or KAFKA_BROKERS) is unset, the local MariaDB (or Kafka) from
 # scripts/infra is started if needed (fast when already up). When set, they are used as given.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-LOG_TAG=test
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+LOG_TAG='test'
 . scripts/infra/lib.sh
 
 declare -a summary=()

@@ -4,7 +4,7 @@
 #   scripts/infra/down.sh --reset  stop both and delete their data (next up starts empty)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LOG_TAG=infra
+export LOG_TAG=infra
 . "$HERE/lib.sh"
 
 rc=0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2034  # INFRA_CACHE and LOG_TAG are used by the scripts that source this
 # Shared helpers for scripts/infra/*.sh. Source it; do not run it.
 
 INFRA_CACHE="${DELAYED_ACTION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/delayed-action}"

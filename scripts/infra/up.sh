@@ -3,7 +3,7 @@
 # the environment to use on stdout, so `eval "$(scripts/infra/up.sh)"` works. Progress goes to stderr.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LOG_TAG=infra
+export LOG_TAG=infra
 . "$HERE/lib.sh"
 
 started=$(now_ms)
