@@ -59,6 +59,15 @@ export class SchedulerNotRunningError extends SchedulerError {
   }
 }
 
+/** `start()` on a scheduler that is already running. */
+export class SchedulerAlreadyRunningError extends SchedulerError {
+  readonly code = 'SCHEDULER_ALREADY_RUNNING';
+
+  constructor() {
+    super('the scheduler is already running');
+  }
+}
+
 /** A lease was lost: another replica reclaimed the job, so this replica's completion is void. */
 export class LeaseLostError extends SchedulerError {
   readonly code = 'LEASE_LOST';
@@ -77,5 +86,23 @@ export class StoreUnavailableError extends SchedulerError {
     override readonly cause?: unknown,
   ) {
     super(message);
+  }
+}
+
+/** A run outlived `runTimeoutMs`; its handler's signal is aborted with this reason. */
+export class RunTimeoutError extends SchedulerError {
+  readonly code = 'RUN_TIMEOUT';
+
+  constructor(readonly timeoutMs: number) {
+    super(`the run did not finish within ${timeoutMs} ms`);
+  }
+}
+
+/** A run was abandoned by `shutdown({ wait: false })`; its handler's signal is aborted with this reason. */
+export class RunAbortedError extends SchedulerError {
+  readonly code = 'RUN_ABORTED';
+
+  constructor() {
+    super('the run was aborted by a shutdown that did not wait');
   }
 }

@@ -1,0 +1,69 @@
+import type { Job } from './job';
+import type { OutboxEvent } from './outbox';
+
+/** Payload of each scheduler event, by name (APScheduler's events, camelCase). */
+export interface SchedulerEventMap {
+  'job.added': { jobId: string; job: Job; replaced: boolean };
+  'job.modified': { jobId: string; job: Job };
+  'job.removed': { jobId: string };
+  /** Runs handed to the executor as one instance (several only without coalesce). */
+  'job.submitted': { jobId: string; scheduledRunTimes: Date[] };
+  'job.executed': {
+    jobId: string;
+    scheduledAt: Date;
+    startedAt: Date;
+    finishedAt: Date;
+    events: OutboxEvent[];
+  };
+  'job.error': {
+    jobId: string;
+    scheduledAt: Date;
+    startedAt: Date | null;
+    finishedAt: Date;
+    outcome: 'error' | 'timeout';
+    error: unknown;
+  };
+  'job.missed': { jobId: string; scheduledAt: Date; lateMs: number; misfireGraceTime: number };
+  'job.maxInstances': { jobId: string; scheduledRunTimes: Date[]; maxInstances: number };
+  'scheduler.started': { owner: string };
+  'scheduler.shutdown': { owner: string; wait: boolean };
+  /** Something failed that the scheduler survives: a store call (it backs off), a listener. */
+  'scheduler.error': { during: string; error: unknown };
+}
+
+export type SchedulerEventName = keyof SchedulerEventMap;
+export type Listener<P> = (payload: P) => void;
+
+/** A small typed emitter. A throwing listener never breaks the scheduler: `onListenerError` hears of it. */
+export class TypedEmitter<M> {
+  private readonly listeners: { [K in keyof M]?: Set<Listener<M[K]>> } = {};
+
+  constructor(private readonly onListenerError: (name: keyof M, error: unknown) => void = () => {}) {}
+
+  /** Returns a function that removes the listener. */
+  on<K extends keyof M>(name: K, listener: Listener<M[K]>): () => void {
+    const set = (this.listeners[name] ??= new Set<Listener<M[K]>>());
+    set.add(listener);
+    return () => this.off(name, listener);
+  }
+
+  off<K extends keyof M>(name: K, listener: Listener<M[K]>): void {
+    this.listeners[name]?.delete(listener);
+  }
+
+  emit<K extends keyof M>(name: K, payload: M[K]): void {
+    const set = this.listeners[name];
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.onListenerError(name, error);
+      }
+    }
+  }
+
+  listenerCount(name: keyof M): number {
+    return this.listeners[name]?.size ?? 0;
+  }
+}

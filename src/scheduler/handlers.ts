@@ -1,0 +1,72 @@
+import { ValidationError } from './errors';
+import type { Job, JsonValue } from './job';
+import { eventIdFor, type OutboxEvent } from './outbox';
+
+/** A message a run asks to publish; it is committed with the run (outbox) and published later. */
+export interface EmitMessage {
+  topic: string;
+  key?: string | null;
+  value: JsonValue;
+  headers?: Record<string, string>;
+}
+
+/** What an action handler gets for one run. */
+export interface RunContext {
+  /** A copy of the job as acquired for this run. */
+  readonly job: Job;
+  readonly jobId: string;
+  /** The run time the schedule asked for (the basis of event ids). */
+  readonly scheduledAt: Date;
+  /** When the run actually started. */
+  readonly firedAt: Date;
+  readonly args: JsonValue | undefined;
+  /** Aborted on timeout or on shutdown without wait. */
+  readonly signal: AbortSignal;
+  /**
+   * Record an event to publish if this run succeeds. Its id is `eventIdFor(jobId, scheduledAt, kind)`,
+   * the same on every re-run of this scheduled time, and is returned so it can go in the body.
+   * One event per kind per run.
+   */
+  emit(kind: string, message: EmitMessage): string;
+}
+
+/** A named action, registered with the scheduler (jobs name it; JSON, never code, is stored). */
+export type ActionHandler = (context: RunContext) => void | Promise<void>;
+
+/** Builds a run's context and collects what it emits. */
+export function createRunContext(
+  job: Job,
+  scheduledAt: Date,
+  firedAt: Date,
+  signal: AbortSignal,
+): { context: RunContext; events: OutboxEvent[] } {
+  const events: OutboxEvent[] = [];
+  const kinds = new Set<string>();
+  const context: RunContext = {
+    job,
+    jobId: job.id,
+    scheduledAt,
+    firedAt,
+    args: job.action.args,
+    signal,
+    emit(kind, message) {
+      if (typeof kind !== 'string' || kind === '')
+        throw new ValidationError('kind', 'must be a non-empty string');
+      // A second event of the same kind would get the same id and be dropped as a duplicate.
+      if (kinds.has(kind)) throw new ValidationError('kind', `'${kind}' was already emitted by this run`);
+      if (typeof message?.topic !== 'string' || message.topic === '')
+        throw new ValidationError('topic', 'must be a non-empty string');
+      kinds.add(kind);
+      const eventId = eventIdFor(job.id, scheduledAt, kind);
+      events.push({
+        eventId,
+        topic: message.topic,
+        key: message.key ?? null,
+        value: message.value,
+        headers: { ...(message.headers ?? {}) },
+      });
+      return eventId;
+    },
+  };
+  return { context, events };
+}

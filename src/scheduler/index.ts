@@ -1,0 +1,22 @@
+// The engine's public API. Adapters (persistence, messaging, admin) import from here.
+export { Scheduler, type AddJobsResult, type RunNowResult } from './scheduler';
+export type { SchedulerOptions } from './scheduler-options';
+export type { SchedulerEventMap, SchedulerEventName, Listener } from './events';
+export { TypedEmitter } from './events';
+export type { ActionHandler, RunContext, EmitMessage } from './handlers';
+export { MemoryJobStore, type MemoryJobStoreOptions } from './memory/memory-job-store';
+export { SystemClock } from './clocks/system-clock';
+export { FakeClock } from './clocks/fake-clock';
+export type { Executor, ExecutionTask, ExecutionResult, ExecutionOutcome } from './executor/executor';
+export { InProcessExecutor, type InProcessExecutorOptions } from './executor/in-process-executor';
+export { MAX_DUE_RUNS } from './due-runs';
+export { MAX_JOB_ID_LENGTH } from './job-builder';
+export * from './errors';
+export * from './job';
+export * from './outbox';
+export type { Clock } from './ports/clock';
+export type * from './ports/job-store';
+export type * from './ports/outbox-store';
+export { triggerFromJSON } from './triggers';
+export type * from './triggers/trigger';
+export type { RandomSource, TriggerOptions } from './triggers';

@@ -1,0 +1,100 @@
+import { v4 as uuidv4 } from 'uuid';
+
+import { SchedulerError, ValidationError } from './errors';
+import { DEFAULT_JOB_OPTIONS, type ActionSpec, type AddJobInput, type Job, type JobChanges } from './job';
+import { triggerFromJSON, type RandomSource, type Trigger, type TriggerSpec } from './triggers';
+
+/** The MySQL job id column is VARCHAR(191) (utf8mb4 index limit). */
+export const MAX_JOB_ID_LENGTH = 191;
+
+/** Parses a trigger spec, naming bad fields under `prefix` (`trigger.hour`). */
+export function parseTrigger(spec: TriggerSpec, random: RandomSource, prefix = 'trigger'): Trigger {
+  try {
+    return triggerFromJSON(spec, { random });
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${prefix}.${error.field}`, error.reason);
+    if (error instanceof SchedulerError) throw error;
+    throw new ValidationError(prefix, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Checks the options a caller may set; `prefix` locates them in a bulk request (`[3].`). */
+export function validateJobFields(input: AddJobInput | JobChanges, prefix = ''): void {
+  const fail = (field: string, reason: string): never => {
+    throw new ValidationError(prefix + field, reason);
+  };
+  const { misfireGraceTime, coalesce, maxInstances, name, action, nextRunTime } = input;
+  if (misfireGraceTime !== undefined && misfireGraceTime !== null) {
+    if (typeof misfireGraceTime !== 'number' || !Number.isFinite(misfireGraceTime) || misfireGraceTime <= 0)
+      fail('misfireGraceTime', 'must be null (run however late) or a number of seconds > 0');
+  }
+  if (coalesce !== undefined && typeof coalesce !== 'boolean') fail('coalesce', 'must be a boolean');
+  if (maxInstances !== undefined && (!Number.isInteger(maxInstances) || maxInstances < 1))
+    fail('maxInstances', 'must be an integer >= 1');
+  if (name !== undefined && typeof name !== 'string') fail('name', 'must be a string');
+  if (action !== undefined) validateAction(action, prefix);
+  if (
+    nextRunTime !== undefined &&
+    nextRunTime !== null &&
+    !(nextRunTime instanceof Date && !isNaN(+nextRunTime))
+  )
+    fail('nextRunTime', 'must be a valid Date or null');
+  if ('id' in input && input.id !== undefined) {
+    if (typeof input.id !== 'string' || input.id === '') fail('id', 'must be a non-empty string');
+    if ((input.id as string).length > MAX_JOB_ID_LENGTH)
+      fail('id', `must be at most ${MAX_JOB_ID_LENGTH} characters`);
+  }
+  if ('paused' in input && input.paused !== undefined && typeof input.paused !== 'boolean')
+    fail('paused', 'must be a boolean');
+}
+
+function validateAction(action: ActionSpec, prefix: string): void {
+  if (action === null || typeof action !== 'object')
+    throw new ValidationError(`${prefix}action`, 'must be an object');
+  if (typeof action.handler !== 'string' || action.handler === '')
+    throw new ValidationError(`${prefix}action.handler`, 'must be a non-empty string');
+}
+
+/**
+ * The job to store for an `addJob` input: defaults applied, first run time from the trigger unless
+ * given or paused. An explicit `nextRunTime: null` adds the job paused (APScheduler 3).
+ */
+export function buildJob(input: AddJobInput, trigger: Trigger, now: Date, prefix = ''): Job {
+  let paused = input.paused ?? false;
+  let nextRunTime: Date | null;
+  if (input.nextRunTime !== undefined) {
+    nextRunTime = input.nextRunTime === null ? null : new Date(input.nextRunTime.getTime());
+    if (nextRunTime === null) paused = true;
+  } else {
+    nextRunTime = paused ? null : trigger.getNextFireTime(null, now);
+    if (nextRunTime === null && !paused)
+      throw new ValidationError(`${prefix}trigger`, 'the trigger never fires');
+  }
+  if (paused) nextRunTime = null;
+  return {
+    id: input.id ?? uuidv4(),
+    name: input.name ?? input.action.handler,
+    trigger: trigger.toJSON(),
+    action: structuredClone(input.action),
+    misfireGraceTime: input.misfireGraceTime ?? DEFAULT_JOB_OPTIONS.misfireGraceTime,
+    coalesce: input.coalesce ?? DEFAULT_JOB_OPTIONS.coalesce,
+    maxInstances: input.maxInstances ?? DEFAULT_JOB_OPTIONS.maxInstances,
+    paused,
+    nextRunTime,
+  };
+}
+
+/** A job with `changes` applied. Setting a next run time resumes a paused job; null pauses it. */
+export function applyChanges(job: Job, changes: JobChanges): Job {
+  const next: Job = { ...job };
+  if (changes.name !== undefined) next.name = changes.name;
+  if (changes.action !== undefined) next.action = structuredClone(changes.action);
+  if (changes.misfireGraceTime !== undefined) next.misfireGraceTime = changes.misfireGraceTime;
+  if (changes.coalesce !== undefined) next.coalesce = changes.coalesce;
+  if (changes.maxInstances !== undefined) next.maxInstances = changes.maxInstances;
+  if (changes.nextRunTime !== undefined) {
+    next.nextRunTime = changes.nextRunTime === null ? null : new Date(changes.nextRunTime.getTime());
+    next.paused = changes.nextRunTime === null;
+  }
+  return next;
+}

@@ -1,0 +1,330 @@
+import { computeDueRuns, splitDueRuns } from './due-runs';
+import { UnknownHandlerError } from './errors';
+import type { SchedulerEventMap, TypedEmitter } from './events';
+import type { ExecutionResult, Executor } from './executor/executor';
+import { createRunContext, type ActionHandler } from './handlers';
+import type { Job } from './job';
+import { parseTrigger } from './job-builder';
+import type { OutboxEvent } from './outbox';
+import type { Clock } from './ports/clock';
+import type { JobStore, RunCompletion, RunRecord } from './ports/job-store';
+import type { RandomSource, Trigger } from './triggers';
+
+/** A job this replica holds under a lease, from acquisition until its completion commits. */
+export interface HeldJob {
+  job: Job;
+  trigger: Trigger | null;
+  leaseUntil: number;
+  /** Instances submitted and not finished (each runs one or more run times in sequence). */
+  inFlight: number;
+  records: RunRecord[];
+  events: OutboxEvent[];
+  /** The schedule's position, moved on here while the job is held. */
+  nextRunTime: Date | null;
+  /** False for an on-demand run (schedule left as stored) or once the job was changed meanwhile. */
+  ownsSchedule: boolean;
+  /** Completion handed to the batcher (or abandoned by shutdown): nothing more happens here. */
+  finalized: boolean;
+  completion: RunCompletion | null;
+}
+
+export interface RunDispatcherDeps {
+  store: JobStore;
+  clock: Clock;
+  executor: Executor;
+  handlers: ReadonlyMap<string, ActionHandler>;
+  emitter: TypedEmitter<SchedulerEventMap>;
+  random: RandomSource;
+  complete(completion: RunCompletion): void;
+  /** An instance ended: capacity freed or a completion queued; the loop may want to look again. */
+  onInstanceEnd(): void;
+}
+
+/**
+ * Turns acquired jobs into runs: works out due run times, records misses and max-instance skips,
+ * runs the rest through the executor and hands one completion per held job to the batcher once
+ * nothing of it is in flight. While a run is in flight the job stays held (lease extended), and
+ * run times falling due meanwhile are handled here: another instance up to `maxInstances`, else
+ * a 'max_instances' record (APScheduler 3's rule).
+ */
+export class RunDispatcher {
+  readonly held = new Map<string, HeldJob>();
+
+  constructor(private readonly deps: RunDispatcherDeps) {}
+
+  /** Instances running or queued in the executor. */
+  get pendingRuns(): number {
+    return this.deps.executor.running + this.deps.executor.queued;
+  }
+
+  /** A job just acquired as due. */
+  admit(job: Job, leaseUntil: number): void {
+    const held = this.hold(job, leaseUntil, true);
+    try {
+      held.trigger = parseTrigger(job.trigger, this.deps.random);
+    } catch (error) {
+      void this.pauseUnreadable(held, error);
+      return;
+    }
+    this.processDue(held, this.deps.clock.now());
+    this.maybeFinalize(held);
+  }
+
+  /**
+   * A stored trigger this build cannot read: record an error run and pause the job (a change made
+   * while held wins over the completion), rather than drop it or retry it in a tight loop.
+   */
+  private async pauseUnreadable(held: HeldJob, error: unknown): Promise<void> {
+    const { job } = held;
+    const now = this.deps.clock.now();
+    const scheduledAt = job.nextRunTime ?? now;
+    held.ownsSchedule = false;
+    held.records.push({
+      scheduledAt,
+      startedAt: null,
+      finishedAt: now,
+      outcome: 'error',
+      error: describe(error),
+    });
+    this.deps.emitter.emit('job.error', {
+      jobId: job.id,
+      scheduledAt,
+      startedAt: null,
+      finishedAt: now,
+      outcome: 'error',
+      error,
+    });
+    try {
+      await this.deps.store.updateJob({ ...job, paused: true, nextRunTime: null });
+    } catch (storeError) {
+      this.deps.emitter.emit('scheduler.error', {
+        during: 'pause job with unreadable trigger',
+        error: storeError,
+      });
+    } finally {
+      this.maybeFinalize(held);
+    }
+  }
+
+  /** An on-demand run of a job acquired by `acquireJob`: one run now, schedule untouched. */
+  admitOnDemand(job: Job, leaseUntil: number, at: Date): void {
+    const held = this.hold(job, leaseUntil, false);
+    this.startInstance(held, [at]);
+  }
+
+  /** An on-demand run of a job already held here; false when maxInstances is reached. */
+  runHeldNow(held: HeldJob, at: Date): boolean {
+    if (held.inFlight >= held.job.maxInstances) {
+      this.skipMaxInstances(held, [at]);
+      return false;
+    }
+    this.startInstance(held, [at]);
+    return true;
+  }
+
+  /** Earliest in-memory run time of a held job with runs in flight (the loop wakes for it). */
+  nextHeldDue(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const held of this.held.values()) {
+      if (this.overlapCandidate(held)) min = Math.min(min, (held.nextRunTime as Date).getTime());
+    }
+    return min;
+  }
+
+  /** Process run times that fell due while their job's earlier runs are still in flight. */
+  async processHeldDue(now: Date): Promise<void> {
+    for (const held of [...this.held.values()]) {
+      if (!this.overlapCandidate(held) || (held.nextRunTime as Date) > now) continue;
+      // Another replica may have changed or removed the job meanwhile: check before running more.
+      const current = await this.deps.store.getJob(held.job.id);
+      if (!current || current.version !== held.job.version) {
+        held.ownsSchedule = false;
+        continue;
+      }
+      if (!held.finalized) this.processDue(held, now);
+    }
+  }
+
+  /** A completion committed (or its lease was lost): the job is no longer held here. */
+  released(completion: RunCompletion): void {
+    // The job may already be held again under a new lease: only forget this holding.
+    if (this.held.get(completion.jobId)?.completion === completion) this.held.delete(completion.jobId);
+  }
+
+  /** A local change to the job (modify, pause, remove...): its schedule is no longer ours to move. */
+  noteChanged(jobId: string): void {
+    const held = this.held.get(jobId);
+    if (held) held.ownsSchedule = false;
+  }
+
+  /** Shutdown without wait: abandon held jobs not yet completed; returns their ids to release. */
+  abandonUnfinished(): string[] {
+    const ids: string[] = [];
+    for (const held of this.held.values()) {
+      if (held.finalized) continue;
+      held.finalized = true;
+      ids.push(held.job.id);
+      this.held.delete(held.job.id);
+    }
+    return ids;
+  }
+
+  get inFlight(): number {
+    let n = 0;
+    for (const held of this.held.values()) n += held.inFlight;
+    return n;
+  }
+
+  private hold(job: Job, leaseUntil: number, ownsSchedule: boolean): HeldJob {
+    const held: HeldJob = {
+      job,
+      trigger: null,
+      leaseUntil,
+      inFlight: 0,
+      records: [],
+      events: [],
+      nextRunTime: job.nextRunTime,
+      ownsSchedule,
+      finalized: false,
+      completion: null,
+    };
+    this.held.set(job.id, held);
+    return held;
+  }
+
+  private overlapCandidate(held: HeldJob): boolean {
+    return !held.finalized && held.ownsSchedule && held.inFlight > 0 && held.nextRunTime !== null;
+  }
+
+  private processDue(held: HeldJob, now: Date): void {
+    if (!held.ownsSchedule || !held.trigger || held.nextRunTime === null || held.nextRunTime > now) return;
+    const { job } = held;
+    const due = computeDueRuns(held.trigger, held.nextRunTime, now, job.coalesce);
+    held.nextRunTime = due.next;
+    const { missed, toRun } = splitDueRuns(due.runTimes, now, job);
+    for (const scheduledAt of missed) {
+      held.records.push({ scheduledAt, startedAt: null, finishedAt: null, outcome: 'missed', error: null });
+      this.deps.emitter.emit('job.missed', {
+        jobId: job.id,
+        scheduledAt,
+        lateMs: now.getTime() - scheduledAt.getTime(),
+        misfireGraceTime: job.misfireGraceTime as number,
+      });
+    }
+    if (toRun.length === 0) return;
+    if (held.inFlight >= job.maxInstances) this.skipMaxInstances(held, toRun);
+    else this.startInstance(held, toRun);
+  }
+
+  private skipMaxInstances(held: HeldJob, runTimes: Date[]): void {
+    for (const scheduledAt of runTimes) {
+      held.records.push({
+        scheduledAt,
+        startedAt: null,
+        finishedAt: null,
+        outcome: 'max_instances',
+        error: null,
+      });
+    }
+    this.deps.emitter.emit('job.maxInstances', {
+      jobId: held.job.id,
+      scheduledRunTimes: runTimes,
+      maxInstances: held.job.maxInstances,
+    });
+  }
+
+  private startInstance(held: HeldJob, runTimes: Date[]): void {
+    held.inFlight++;
+    this.deps.emitter.emit('job.submitted', { jobId: held.job.id, scheduledRunTimes: runTimes });
+    void this.runInstance(held, runTimes);
+  }
+
+  /** One instance runs its run times in sequence (a backlog without coalesce), as APScheduler does. */
+  private async runInstance(held: HeldJob, runTimes: Date[]): Promise<void> {
+    try {
+      for (const scheduledAt of runTimes) {
+        const aborted = await this.runOnce(held, scheduledAt);
+        if (aborted) return;
+      }
+    } finally {
+      held.inFlight--;
+      this.maybeFinalize(held);
+      this.deps.onInstanceEnd();
+    }
+  }
+
+  /** Returns true when the run was aborted by shutdown (nothing is recorded then). */
+  private async runOnce(held: HeldJob, scheduledAt: Date): Promise<boolean> {
+    const { job } = held;
+    const handler = this.deps.handlers.get(job.action.handler);
+    let events: OutboxEvent[] = [];
+    let result: ExecutionResult;
+    if (!handler) {
+      const now = this.deps.clock.now();
+      result = {
+        outcome: 'error',
+        error: new UnknownHandlerError(job.action.handler),
+        startedAt: now,
+        finishedAt: now,
+      };
+    } else {
+      result = await this.deps.executor.submit({
+        run: (signal) => {
+          const run = createRunContext(structuredClone(job), scheduledAt, this.deps.clock.now(), signal);
+          events = run.events;
+          return handler(run.context);
+        },
+      });
+    }
+    if (result.outcome === 'aborted' || held.finalized) return true;
+    const { startedAt, finishedAt } = result;
+    if (result.outcome === 'success') {
+      held.records.push({ scheduledAt, startedAt, finishedAt, outcome: 'success', error: null });
+      held.events.push(...events);
+      this.deps.emitter.emit('job.executed', {
+        jobId: job.id,
+        scheduledAt,
+        startedAt: startedAt as Date,
+        finishedAt,
+        events,
+      });
+    } else {
+      // A failed or timed-out run's events are discarded: only successful runs publish.
+      held.records.push({
+        scheduledAt,
+        startedAt,
+        finishedAt,
+        outcome: result.outcome,
+        error: describe(result.error),
+      });
+      this.deps.emitter.emit('job.error', {
+        jobId: job.id,
+        scheduledAt,
+        startedAt,
+        finishedAt,
+        outcome: result.outcome,
+        error: result.error,
+      });
+    }
+    return false;
+  }
+
+  private maybeFinalize(held: HeldJob): void {
+    if (held.finalized || held.inFlight > 0) return;
+    held.finalized = true;
+    held.completion = {
+      jobId: held.job.id,
+      version: held.job.version,
+      // Records are made as runs end; history reads better in schedule order (the sort is stable).
+      runs: held.records.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime()),
+      events: held.events,
+      nextRunTime: held.ownsSchedule ? held.nextRunTime : held.job.nextRunTime,
+    };
+    this.deps.complete(held.completion);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+
+import { v4 as uuidv4 } from 'uuid';
+
+import { ValidationError } from './errors';
+import type { Clock } from './ports/clock';
+import type { JobStore } from './ports/job-store';
+import type { RandomSource } from './triggers';
+import { SystemClock } from './clocks/system-clock';
+import type { Executor } from './executor/executor';
+
+export interface SchedulerOptions {
+  store: JobStore;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** This replica's id, the lease owner. Default: hostname, pid and a random suffix. */
+  owner?: string;
+  /** How long an acquired job stays leased; extended while its runs last. Default 30 s. */
+  leaseMs?: number;
+  /** Most jobs acquired per store call and completions per commit. Default 100. */
+  batchSize?: number;
+  /** Runs executing at once (the in-process executor's slots). Default 10. */
+  maxConcurrency?: number;
+  /** Per run; null = none. Default 5 min. */
+  runTimeoutMs?: number | null;
+  /** Longest sleep between looks at the store, since other replicas add jobs too. Default 1 s. */
+  maxPollMs?: number;
+  /** First back-off after a store failure, doubling up to `maxBackoffMs`. Defaults 250 ms, 30 s. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Uniform randoms in [0, 1) for trigger jitter. Default Math.random. */
+  random?: RandomSource;
+  /** Replace the in-process executor (it then owns concurrency and timeouts). */
+  executor?: Executor;
+}
+
+export type ResolvedSchedulerOptions = Required<Omit<SchedulerOptions, 'executor'>> & { executor?: Executor };
+
+export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
+  const resolved: ResolvedSchedulerOptions = {
+    store: options.store,
+    clock: options.clock ?? new SystemClock(),
+    owner: options.owner ?? `${hostname()}-${process.pid}-${uuidv4().slice(0, 8)}`,
+    leaseMs: options.leaseMs ?? 30_000,
+    batchSize: options.batchSize ?? 100,
+    maxConcurrency: options.maxConcurrency ?? 10,
+    runTimeoutMs: options.runTimeoutMs === undefined ? 300_000 : options.runTimeoutMs,
+    maxPollMs: options.maxPollMs ?? 1_000,
+    backoffMs: options.backoffMs ?? 250,
+    maxBackoffMs: options.maxBackoffMs ?? 30_000,
+    random: options.random ?? Math.random,
+    executor: options.executor,
+  };
+  if (!resolved.store) throw new ValidationError('store', 'a job store is required');
+  const positive: (keyof ResolvedSchedulerOptions)[] = ['leaseMs', 'maxPollMs', 'backoffMs', 'maxBackoffMs'];
+  for (const key of positive) {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !(value > 0)) throw new ValidationError(key, 'must be a number > 0');
+  }
+  for (const key of ['batchSize', 'maxConcurrency'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
+      throw new ValidationError(key, 'must be an integer >= 1');
+  }
+  if (typeof resolved.owner !== 'string' || resolved.owner === '')
+    throw new ValidationError('owner', 'must be a non-empty string');
+  return resolved;
+}

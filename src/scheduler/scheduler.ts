@@ -1,0 +1,382 @@
+import { CompletionBatcher } from './completion-batcher';
+import { Backoff } from './backoff';
+import {
+  ConflictingIdError,
+  JobLookupError,
+  LeaseLostError,
+  SchedulerAlreadyRunningError,
+  SchedulerNotRunningError,
+  UnknownHandlerError,
+  ValidationError,
+} from './errors';
+import { TypedEmitter, type Listener, type SchedulerEventMap, type SchedulerEventName } from './events';
+import { InProcessExecutor } from './executor/in-process-executor';
+import type { Executor } from './executor/executor';
+import type { ActionHandler } from './handlers';
+import type { AddJobInput, Job, JobChanges } from './job';
+import { applyChanges, buildJob, parseTrigger, validateJobFields } from './job-builder';
+import type { RunHistoryEntry } from './ports/job-store';
+import { RunDispatcher } from './run-dispatcher';
+import { SchedulerLoop, type LoopMode } from './scheduler-loop';
+import {
+  resolveSchedulerOptions,
+  type ResolvedSchedulerOptions,
+  type SchedulerOptions,
+} from './scheduler-options';
+import type { TriggerSpec } from './triggers';
+
+export interface AddJobsResult {
+  added: string[];
+  /** Existing jobs replaced (inputs with `replaceExisting`). */
+  replaced: string[];
+  /** Ids already taken (and not replaced): left as they were. */
+  duplicates: string[];
+}
+
+export interface RunNowResult {
+  scheduledAt: Date;
+  /** 'max_instances': the job is in flight (here at its limit, or leased by another replica). */
+  outcome: 'submitted' | 'max_instances';
+}
+
+/**
+ * The scheduler (APScheduler's API): job management over a JobStore, and a loop that leases due
+ * jobs, runs them through named action handlers and commits each job's runs, outbox events and
+ * next run time together. Safe to run on several replicas over one shared store.
+ */
+export class Scheduler {
+  private readonly o: ResolvedSchedulerOptions;
+  private readonly emitter: TypedEmitter<SchedulerEventMap>;
+  private readonly handlers = new Map<string, ActionHandler>();
+  private readonly executor: Executor;
+  private readonly dispatcher: RunDispatcher;
+  private readonly batcher: CompletionBatcher;
+  private readonly loop: SchedulerLoop;
+  private state: 'stopped' | 'running' | 'draining' = 'stopped';
+  private paused = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+  private healthy_ = true;
+  private lastError_: unknown = null;
+
+  constructor(options: SchedulerOptions) {
+    this.o = resolveSchedulerOptions(options);
+    const { clock, store, owner } = this.o;
+    this.emitter = new TypedEmitter<SchedulerEventMap>((name, error) => {
+      if (name !== 'scheduler.error')
+        this.emitter.emit('scheduler.error', { during: `listener of ${String(name)}`, error });
+    });
+    this.executor =
+      this.o.executor ??
+      new InProcessExecutor({ clock, maxConcurrency: this.o.maxConcurrency, timeoutMs: this.o.runTimeoutMs });
+    this.dispatcher = new RunDispatcher({
+      store,
+      clock,
+      executor: this.executor,
+      handlers: this.handlers,
+      emitter: this.emitter,
+      random: this.o.random,
+      complete: (completion) => this.batcher.add(completion),
+      onInstanceEnd: () => this.loop.runEnded(),
+    });
+    this.batcher = new CompletionBatcher({
+      store,
+      owner,
+      clock,
+      maxBatch: this.o.batchSize,
+      backoff: new Backoff(this.o.backoffMs, this.o.maxBackoffMs),
+      onCommitted: (batch, result) => {
+        const lost = new Set(result.leaseLost);
+        for (const completion of batch) {
+          this.dispatcher.released(completion);
+          if (lost.has(completion.jobId)) this.fail('complete runs', new LeaseLostError(completion.jobId));
+          else this.loop.wakeFor(completion.nextRunTime);
+        }
+        if (lost.size === 0) this.healthy_ = true;
+      },
+      onError: (error) => this.fail('complete runs', error),
+    });
+    this.loop = new SchedulerLoop({
+      options: this.o,
+      dispatcher: this.dispatcher,
+      mode: () => this.mode(),
+      onSuccess: () => {
+        if (this.batcher.pending === 0 || this.state !== 'running') this.healthy_ = true;
+      },
+      onFailure: (during, error) => this.fail(during, error),
+    });
+  }
+
+  /** This replica's id (the lease owner). */
+  get owner(): string {
+    return this.o.owner;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** False since the last store failure until a store call succeeds again. */
+  get healthy(): boolean {
+    return this.healthy_;
+  }
+
+  /** The most recent failure survived (kept after recovery, for diagnostics). */
+  get lastError(): unknown {
+    return this.lastError_;
+  }
+
+  on<K extends SchedulerEventName>(name: K, listener: Listener<SchedulerEventMap[K]>): () => void {
+    return this.emitter.on(name, listener);
+  }
+
+  off<K extends SchedulerEventName>(name: K, listener: Listener<SchedulerEventMap[K]>): void {
+    this.emitter.off(name, listener);
+  }
+
+  registerHandler(name: string, handler: ActionHandler): void {
+    if (typeof name !== 'string' || name === '')
+      throw new ValidationError('handler', 'must be a non-empty string');
+    if (typeof handler !== 'function') throw new ValidationError('handler', 'must be a function');
+    if (this.handlers.has(name)) throw new ValidationError('handler', `'${name}' is already registered`);
+    this.handlers.set(name, handler);
+  }
+
+  async start(options: { paused?: boolean } = {}): Promise<void> {
+    if (this.state !== 'stopped') throw new SchedulerAlreadyRunningError();
+    await this.o.store.start();
+    this.state = 'running';
+    this.paused = options.paused ?? false;
+    this.loopDone = this.loop.run();
+    this.emitter.emit('scheduler.started', { owner: this.o.owner });
+  }
+
+  /** Stop taking due jobs (runs in flight carry on and complete). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.loop.wake();
+  }
+
+  /**
+   * wait=true: take no more jobs, let runs in flight finish and commit. wait=false: abort runs in
+   * flight (their handlers' signals fire), commit what already finished, release the other leases.
+   * The store is left open: whoever created it stops it.
+   */
+  shutdown(options: { wait?: boolean } = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.state !== 'running') return Promise.reject(new SchedulerNotRunningError());
+    this.stopping = this.stop(options.wait ?? true).finally(() => {
+      this.stopping = null;
+    });
+    return this.stopping;
+  }
+
+  async addJob(input: AddJobInput): Promise<Job> {
+    const job = this.prepare(input, '');
+    await this.store(job, input.replaceExisting ?? false);
+    return job;
+  }
+
+  /** Bulk add (one store call for the new ones). Every input is validated before anything is stored. */
+  async addJobs(inputs: AddJobInput[]): Promise<AddJobsResult> {
+    const jobs = inputs.map((input, i) => this.prepare(input, `[${i}].`));
+    const { added, duplicates } = await this.o.store.addJobs(jobs);
+    const addedSet = new Set(added);
+    const result: AddJobsResult = { added, replaced: [], duplicates: [] };
+    const seen = new Set<string>();
+    for (const [i, job] of jobs.entries()) {
+      if (addedSet.has(job.id) && !seen.has(job.id)) {
+        seen.add(job.id);
+        this.emitter.emit('job.added', { jobId: job.id, job, replaced: false });
+        this.loop.wakeFor(job.nextRunTime);
+      } else if (inputs[i].replaceExisting) {
+        await this.o.store.updateJob(job);
+        this.afterChange(job, 'job.added');
+        result.replaced.push(job.id);
+      }
+    }
+    const replaced = new Set(result.replaced);
+    result.duplicates = [...new Set(duplicates)].filter((id) => !replaced.has(id));
+    return result;
+  }
+
+  async modifyJob(id: string, changes: JobChanges): Promise<Job> {
+    validateJobFields(changes);
+    if (changes.action) this.requireHandler(changes.action.handler);
+    const job = applyChanges(await this.require(id), changes);
+    await this.o.store.updateJob(job);
+    return this.afterChange(job, 'job.modified');
+  }
+
+  /** New trigger; the next run time is its first fire from now (none while paused). */
+  async rescheduleJob(id: string, triggerSpec: TriggerSpec): Promise<Job> {
+    const trigger = parseTrigger(triggerSpec, this.o.random);
+    const job = { ...(await this.require(id)), trigger: trigger.toJSON() };
+    job.nextRunTime = job.paused ? null : trigger.getNextFireTime(null, this.o.clock.now());
+    if (!job.paused && job.nextRunTime === null)
+      throw new ValidationError('trigger', 'the trigger never fires');
+    await this.o.store.updateJob(job);
+    return this.afterChange(job, 'job.modified');
+  }
+
+  async pauseJob(id: string): Promise<Job> {
+    const job: Job = { ...(await this.require(id)), paused: true, nextRunTime: null };
+    await this.o.store.updateJob(job);
+    return this.afterChange(job, 'job.modified');
+  }
+
+  /** Next run time from now; a job whose trigger has no more fire times is removed (APScheduler 3). */
+  async resumeJob(id: string): Promise<Job | null> {
+    const current = await this.require(id);
+    const next = parseTrigger(current.trigger, this.o.random).getNextFireTime(null, this.o.clock.now());
+    if (next === null) {
+      await this.removeJob(id);
+      return null;
+    }
+    const job: Job = { ...current, paused: false, nextRunTime: next };
+    await this.o.store.updateJob(job);
+    return this.afterChange(job, 'job.modified');
+  }
+
+  /** A run in flight finishes and commits its history and events; the job does not come back. */
+  async removeJob(id: string): Promise<void> {
+    await this.o.store.removeJob(id);
+    this.dispatcher.noteChanged(id);
+    this.emitter.emit('job.removed', { jobId: id });
+  }
+
+  async removeAllJobs(): Promise<void> {
+    await this.o.store.removeAllJobs();
+    for (const id of this.dispatcher.held.keys()) this.dispatcher.noteChanged(id);
+  }
+
+  getJob(id: string): Promise<Job | null> {
+    return this.o.store.getJob(id);
+  }
+
+  getJobs(): Promise<Job[]> {
+    return this.o.store.getJobs();
+  }
+
+  getRunHistory(jobId: string, limit = 50): Promise<RunHistoryEntry[]> {
+    return this.o.store.getRunHistory(jobId, limit);
+  }
+
+  /** One run now, outside the schedule (its next run time is left alone). */
+  async runJobNow(id: string): Promise<RunNowResult> {
+    if (this.state !== 'running') throw new SchedulerNotRunningError();
+    const now = this.o.clock.now();
+    const held = this.dispatcher.held.get(id);
+    if (held && !held.finalized) {
+      const submitted = this.dispatcher.runHeldNow(held, now);
+      return { scheduledAt: now, outcome: submitted ? 'submitted' : 'max_instances' };
+    }
+    const leaseUntil = now.getTime() + this.o.leaseMs;
+    const job = held
+      ? null
+      : await this.o.store.acquireJob({
+          owner: this.o.owner,
+          jobId: id,
+          now,
+          leaseUntil: new Date(leaseUntil),
+        });
+    if (job === null) {
+      const existing = await this.require(id);
+      this.emitter.emit('job.maxInstances', {
+        jobId: id,
+        scheduledRunTimes: [now],
+        maxInstances: existing.maxInstances,
+      });
+      return { scheduledAt: now, outcome: 'max_instances' };
+    }
+    this.dispatcher.admitOnDemand(job, leaseUntil, now);
+    return { scheduledAt: now, outcome: 'submitted' };
+  }
+
+  private mode(): LoopMode {
+    if (this.state === 'running') return this.paused ? 'paused' : 'running';
+    return this.state;
+  }
+
+  private async stop(wait: boolean): Promise<void> {
+    this.state = 'draining';
+    let abandoned: string[] = [];
+    if (!wait) {
+      abandoned = this.dispatcher.abandonUnfinished();
+      this.executor.abortAll();
+    }
+    this.loop.wake();
+    await this.loopDone;
+    try {
+      await this.batcher.drain();
+    } catch (error) {
+      // Left uncommitted: the leases expire and the runs happen again on a live replica.
+      this.fail('shutdown', error);
+      this.batcher.dispose();
+    }
+    if (abandoned.length > 0) {
+      try {
+        await this.o.store.releaseJobs(this.o.owner, abandoned);
+      } catch (error) {
+        this.fail('shutdown', error);
+      }
+    }
+    this.dispatcher.held.clear();
+    this.state = 'stopped';
+    this.emitter.emit('scheduler.shutdown', { owner: this.o.owner, wait });
+  }
+
+  private prepare(input: AddJobInput, prefix: string): Job {
+    if (input === null || typeof input !== 'object')
+      throw new ValidationError(prefix || 'job', 'must be an object');
+    validateJobFields(input, prefix);
+    if (input.action === undefined) throw new ValidationError(`${prefix}action`, 'is required');
+    this.requireHandler(input.action.handler);
+    const trigger = parseTrigger(input.trigger, this.o.random, `${prefix}trigger`);
+    return buildJob(input, trigger, this.o.clock.now(), prefix);
+  }
+
+  private async store(job: Job, replaceExisting: boolean): Promise<void> {
+    try {
+      await this.o.store.addJob(job);
+      this.emitter.emit('job.added', { jobId: job.id, job, replaced: false });
+      this.loop.wakeFor(job.nextRunTime);
+    } catch (error) {
+      if (!(error instanceof ConflictingIdError) || !replaceExisting) throw error;
+      await this.o.store.updateJob(job);
+      this.afterChange(job, 'job.added');
+    }
+  }
+
+  private afterChange(job: Job, event: 'job.added' | 'job.modified'): Job {
+    this.dispatcher.noteChanged(job.id);
+    if (event === 'job.added') this.emitter.emit('job.added', { jobId: job.id, job, replaced: true });
+    else this.emitter.emit('job.modified', { jobId: job.id, job });
+    this.loop.wakeFor(job.nextRunTime);
+    return job;
+  }
+
+  private async require(id: string): Promise<Job> {
+    const job = await this.o.store.getJob(id);
+    if (!job) throw new JobLookupError(id);
+    return job;
+  }
+
+  private requireHandler(name: string): void {
+    if (!this.handlers.has(name)) throw new UnknownHandlerError(name);
+  }
+
+  private fail(during: string, error: unknown): void {
+    this.healthy_ = false;
+    this.lastError_ = error;
+    this.emitter.emit('scheduler.error', { during, error });
+  }
+}
