@@ -37,6 +37,7 @@ describe('app against MariaDB and Kafka', () => {
     expect(res.body.status).toBe('ok');
     expect(res.body.checks.mysql).toEqual({ status: 'up' });
     expect(res.body.checks.kafka.status).toBe('up');
+    expect(res.body.checks.scheduler).toEqual({ status: 'up' });
   });
 
   it('ran the migrations into its own database', async () => {

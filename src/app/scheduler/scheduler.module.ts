@@ -1,0 +1,97 @@
+import {
+  type BeforeApplicationShutdown,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { MySqlJobStore } from '../../persistence/mysql-job-store';
+import {
+  type Clock,
+  type JobStore,
+  MemoryJobStore,
+  type OutboxStore,
+  Scheduler,
+  SystemClock,
+} from '../../scheduler';
+import { AppConfig } from '../config/app-config';
+import { ReadinessRegistry } from '../health/readiness';
+import { CLOCK, JOB_STORE } from './tokens';
+
+export type ServiceStore = JobStore & OutboxStore;
+
+/**
+ * Starts the engine once every module has registered its action handlers (they do so in
+ * onModuleInit, which Nest runs before onApplicationBootstrap), and stops it on SIGTERM after
+ * letting running runs finish and commit.
+ */
+@Injectable()
+class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('scheduler');
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    @Inject(JOB_STORE) private readonly store: ServiceStore,
+    registry: ReadinessRegistry,
+  ) {
+    registry.register({
+      name: 'scheduler',
+      check: async () =>
+        this.scheduler.running && this.scheduler.healthy
+          ? { status: 'up' }
+          : { status: 'down', detail: describe(this.scheduler.lastError) ?? 'not running' },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.start();
+    await this.scheduler.start();
+    this.logger.log(`scheduler started as ${this.scheduler.owner}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.scheduler.shutdown({ wait: true });
+    await this.store.stop();
+  }
+}
+
+function describe(error: unknown): string | undefined {
+  if (error === undefined || error === null) return undefined;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The engine as the service uses it: MySQL store when a database is configured, memory otherwise. */
+@Global()
+@Module({
+  providers: [
+    { provide: CLOCK, useFactory: (): Clock => new SystemClock() },
+    {
+      provide: JOB_STORE,
+      inject: [CLOCK, { token: DataSource, optional: true }],
+      useFactory: (clock: Clock, dataSource?: DataSource): ServiceStore =>
+        dataSource ? new MySqlJobStore(dataSource, clock) : new MemoryJobStore({ clock }),
+    },
+    {
+      provide: Scheduler,
+      inject: [JOB_STORE, CLOCK, AppConfig],
+      useFactory: (store: ServiceStore, clock: Clock, config: AppConfig): Scheduler =>
+        new Scheduler({
+          store,
+          clock,
+          owner: config.SCHEDULER_REPLICA_ID,
+          leaseMs: config.SCHEDULER_LEASE_SECONDS * 1000,
+          batchSize: config.SCHEDULER_BATCH_SIZE,
+          maxConcurrency: config.SCHEDULER_MAX_CONCURRENCY,
+          runTimeoutMs: config.SCHEDULER_RUN_TIMEOUT_SECONDS * 1000,
+          maxPollMs: config.SCHEDULER_MAX_POLL_MS,
+        }),
+    },
+    SchedulerLifecycle,
+  ],
+  exports: [CLOCK, JOB_STORE, Scheduler],
+})
+export class SchedulerModule {}
