@@ -64,19 +64,25 @@ export class SchedulerLoop {
     const t = now.getTime();
     try {
       await this.extendLeases(t);
-      let wakeAt = Math.min(t + options.maxPollMs, this.nextExtensionAt());
+      // Held jobs' next run times and lease extensions, read after this look admitted new ones.
+      const heldWake = (): number =>
+        Math.min(
+          t + options.maxPollMs,
+          this.nextExtensionAt(),
+          mode === 'running' ? dispatcher.nextHeldDue() : Infinity,
+        );
       if (mode !== 'running') {
         this.succeeded();
-        return wakeAt;
+        return heldWake();
       }
       await dispatcher.processHeldDue(now);
-      wakeAt = Math.min(wakeAt, dispatcher.nextHeldDue());
       // Acquire no more than can start soon: leases of jobs waiting in a long queue would expire.
       const limit = Math.min(
         options.batchSize,
         options.maxConcurrency + options.batchSize - dispatcher.pendingRuns,
       );
       this.throttled = limit <= 0;
+      let storeNext = Number.POSITIVE_INFINITY;
       if (limit > 0) {
         const leaseUntil = t + options.leaseMs;
         const jobs = await store.acquireDueJobs({
@@ -91,10 +97,10 @@ export class SchedulerLoop {
           return t; // a full batch: more may be due
         }
         const next = await store.getNextRunTime();
-        if (next !== null) wakeAt = Math.min(wakeAt, next.getTime());
+        if (next !== null) storeNext = next.getTime();
       }
       this.succeeded();
-      return wakeAt;
+      return Math.min(storeNext, heldWake());
     } catch (error) {
       this.deps.onFailure('loop', error);
       return t + this.backoff.next();
