@@ -3,7 +3,7 @@ import { at, createHarness, deferred, iso } from './harness';
 
 /** A handler whose runs wait until the test releases them. */
 function gatedHandler() {
-  const gates: ReturnType<typeof deferred>[] = [];
+  const gates: ReturnType<typeof deferred<void>>[] = [];
   const contexts: RunContext[] = [];
   const handler = (ctx: RunContext) => {
     contexts.push(ctx);
