@@ -18,6 +18,7 @@ export { CalendarIntervalTrigger } from './calendar-interval-trigger';
 export { CombiningTrigger, AND_MAX_ITERATIONS } from './combining-trigger';
 export { TriggerMaxIterationsError } from './trigger-errors';
 export { triggerSpecFromApscheduler, type ApschedulerTriggerCase } from './apscheduler-params';
+export { previewFireTimes, triggerZone, type PreviewFire } from './preview';
 
 /**
  * Builds a trigger from its JSON spec. Bad input throws ValidationError whose `field` is the

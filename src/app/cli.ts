@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { parsePreviewArgs, previewBatch, previewLines } from '../cli/triggers-preview';
+
+/**
+ * Command-line entry, deliberately thin and without booting NestJS:
+ *   cli triggers preview --batch            (JSON lines on stdin, one result line each)
+ *   cli triggers preview --json '{...}' | --type cron --hour 9 ... [--count N] [--now ISO]
+ */
+const USAGE = `usage: cli triggers preview --batch < cases.jsonl
+       cli triggers preview --json '{"type":"cron","hour":9}' [--count N] [--now ISO]
+       cli triggers preview --type cron --hour 9 --timezone Europe/Paris [--count N] [--now ISO]`;
+
+function main(argv: string[]): number {
+  const [group, command, ...rest] = argv;
+  if (group !== 'triggers' || command !== 'preview') {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--batch')) {
+    const lines = previewBatch(readFileSync(0, 'utf8'));
+    process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+    return 0;
+  }
+  try {
+    process.stdout.write(`${previewLines(parsePreviewArgs(rest)).join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
