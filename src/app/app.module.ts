@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ReadinessModule } from './health/readiness';
 import { KafkaModule } from './kafka/kafka.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 
 /** The whole service, shaped by config: MySQL when DATABASE_URL is set, Kafka when KAFKA_BROKERS is. */
@@ -22,6 +23,7 @@ export class AppModule {
         ...(DATABASE_URL ? [DatabaseModule.forRoot({ ...config, DATABASE_URL })] : []),
         ...(KAFKA_BROKERS ? [KafkaModule.forRoot({ ...config, KAFKA_BROKERS })] : []),
         SchedulerModule,
+        MetricsModule,
       ],
     };
   }

@@ -1,0 +1,20 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+
+import { MetricsService } from './metrics.service';
+
+/** Prometheus exposition. Open like /health: it carries counts, never job contents or secrets. */
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Res() res: Response): Promise<void> {
+    const body = await this.metrics.scrape();
+    res.setHeader('Content-Type', this.metrics.contentType);
+    res.send(body);
+  }
+}

@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Outcomes a scheduled run can end with (RunOutcome in the engine). */
+export type RunOutcomeLabel = 'success' | 'error' | 'timeout' | 'missed' | 'max_instances';
+
+/**
+ * Every metric the service exposes on /metrics, in one registry per app instance (tests boot
+ * several apps in one process; the global registry would refuse the second set of names).
+ *
+ * Other modules record into these objects: the scheduler listener (runs, lateness, claims), the
+ * messaging relay (publish latency, published count, dead letters). Gauges whose value lives in a
+ * store or in Kafka are filled on scrape by collectors registered with `onScrape`.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  /** Runs by outcome (success, error, timeout, missed, max_instances). */
+  readonly jobRuns = new Counter({
+    name: 'scheduler_job_runs_total',
+    help: 'Scheduled runs by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** How late a run started / finished against its scheduled time. */
+  readonly fireLateness = new Histogram({
+    name: 'scheduler_fire_lateness_seconds',
+    help: 'Delay between a run’s scheduled time and when it started (stage=start) or finished (stage=finish)',
+    labelNames: ['stage'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  /** Jobs returned by one claim query (acquireDueJobs). */
+  readonly claimBatchSize = new Histogram({
+    name: 'scheduler_claim_batch_size',
+    help: 'Due jobs leased per claim query',
+    buckets: [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
+    registers: [this.registry],
+  });
+
+  /** Unpaused jobs whose next run time has passed (filled on scrape). */
+  readonly dueBacklog = new Gauge({
+    name: 'scheduler_due_backlog',
+    help: 'Unpaused jobs whose next run time is at or before now',
+    registers: [this.registry],
+  });
+
+  /** Jobs by state (filled on scrape). */
+  readonly jobsByState = new Gauge({
+    name: 'scheduler_jobs',
+    help: 'Jobs in the store by state (scheduled, paused)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  /** Committed events not yet published to Kafka (OutboxStore.countUnsent, on scrape). */
+  readonly outboxBacklog = new Gauge({
+    name: 'outbox_unsent_events',
+    help: 'Outbox events committed but not yet published',
+    registers: [this.registry],
+  });
+
+  /** Relay: time from an event's commit (outbox createdAt) to its acknowledged publish. */
+  readonly outboxPublishLatency = new Histogram({
+    name: 'outbox_publish_latency_seconds',
+    help: 'Time from outbox commit to acknowledged Kafka publish',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  /** Relay: events published, by topic. */
+  readonly outboxPublished = new Counter({
+    name: 'outbox_events_published_total',
+    help: 'Outbox events published to Kafka',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
+  /** Messages sent to a dead-letter topic, by source topic and reason. */
+  readonly deadLetters = new Counter({
+    name: 'kafka_dead_letter_messages_total',
+    help: 'Inbound messages routed to a dead-letter topic',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Consumer group lag per topic and partition (filled on scrape from the Kafka admin API). */
+  readonly consumerLag = new Gauge({
+    name: 'kafka_consumer_lag',
+    help: 'Messages behind the log end, per consumed topic and partition',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+
+  /** Scrape collectors that failed or timed out (the scrape still answers with what it has). */
+  readonly collectorErrors = new Counter({
+    name: 'metrics_collector_errors_total',
+    help: 'On-scrape collectors that failed or timed out',
+    labelNames: ['collector'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly collectors = new Map<string, () => Promise<void>>();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Relay helper: one published event and its commit-to-ack latency. */
+  recordPublished(topic: string, latencySeconds: number): void {
+    this.outboxPublished.inc({ topic });
+    if (Number.isFinite(latencySeconds) && latencySeconds >= 0)
+      this.outboxPublishLatency.observe(latencySeconds);
+  }
+
+  /** Consumer helper: one message dead-lettered. */
+  recordDeadLetter(topic: string, reason: string): void {
+    this.deadLetters.inc({ topic, reason });
+  }
+
+  /** Registers (or replaces) a collector run before each scrape; each is bounded by `timeoutMs`. */
+  onScrape(name: string, collect: () => Promise<void>): void {
+    this.collectors.set(name, collect);
+  }
+
+  /** Runs the collectors (each bounded, failures counted) and renders the exposition text. */
+  async scrape(timeoutMs = 2000): Promise<string> {
+    await Promise.all(
+      [...this.collectors.entries()].map(async ([name, collect]) => {
+        if (!(await bounded(collect, timeoutMs))) this.collectorErrors.inc({ collector: name });
+      }),
+    );
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+async function bounded(collect: () => Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      collect().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
