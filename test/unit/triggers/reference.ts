@@ -121,6 +121,7 @@ export function expandFields(params: CronParams): Record<Field, string> {
 }
 
 function matches(fields: Record<Field, string>, field: Field, dt: DateTime): boolean {
+  // (every field of `fields` is tested on the wall-clock date-time `dt`)
   return fields[field].split(',').some((p) => partMatches(field, p.trim(), fieldValue(field, dt), dt));
 }
 
@@ -237,4 +238,10 @@ export function referenceFires(c: OracleCase): string[] | null {
     Object.entries(params).filter(([k]) => (ORDER as readonly string[]).includes(k)),
   );
   return iso(referenceCronFires(fieldsOnly, c.timezone, start, 8, end));
+}
+
+/** Does the wall-clock time `dt` (in its zone) satisfy every APScheduler cron field? */
+export function wallMatchesFields(params: CronParams, dt: DateTime): boolean {
+  const fields = expandFields(params);
+  return ORDER.every((f) => matches(fields, f, dt));
 }
