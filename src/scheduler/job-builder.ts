@@ -2,6 +2,7 @@ import { v4 as uuidv4 } from 'uuid';
 
 import { SchedulerError, ValidationError } from './errors';
 import { DEFAULT_JOB_OPTIONS, type ActionSpec, type AddJobInput, type Job, type JobChanges } from './job';
+import { copyJson } from './memory/clone';
 import { triggerFromJSON, type RandomSource, type Trigger, type TriggerSpec } from './triggers';
 
 /** The MySQL job id column is VARCHAR(191) (utf8mb4 index limit). */
@@ -75,7 +76,7 @@ export function buildJob(input: AddJobInput, trigger: Trigger, now: Date, prefix
     id: input.id ?? uuidv4(),
     name: input.name ?? input.action.handler,
     trigger: trigger.toJSON(),
-    action: structuredClone(input.action),
+    action: copyJson(input.action),
     misfireGraceTime: input.misfireGraceTime ?? DEFAULT_JOB_OPTIONS.misfireGraceTime,
     coalesce: input.coalesce ?? DEFAULT_JOB_OPTIONS.coalesce,
     maxInstances: input.maxInstances ?? DEFAULT_JOB_OPTIONS.maxInstances,
@@ -88,7 +89,7 @@ export function buildJob(input: AddJobInput, trigger: Trigger, now: Date, prefix
 export function applyChanges(job: Job, changes: JobChanges): Job {
   const next: Job = { ...job };
   if (changes.name !== undefined) next.name = changes.name;
-  if (changes.action !== undefined) next.action = structuredClone(changes.action);
+  if (changes.action !== undefined) next.action = copyJson(changes.action);
   if (changes.misfireGraceTime !== undefined) next.misfireGraceTime = changes.misfireGraceTime;
   if (changes.coalesce !== undefined) next.coalesce = changes.coalesce;
   if (changes.maxInstances !== undefined) next.maxInstances = changes.maxInstances;

@@ -5,6 +5,7 @@ import type { ExecutionResult, Executor } from './executor/executor';
 import { createRunContext, type ActionHandler } from './handlers';
 import type { Job } from './job';
 import { parseTrigger } from './job-builder';
+import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
 import type { Clock } from './ports/clock';
 import type { JobStore, RunCompletion, RunRecord } from './ports/job-store';
@@ -270,7 +271,7 @@ export class RunDispatcher {
     } else {
       result = await this.deps.executor.submit({
         run: (signal) => {
-          const run = createRunContext(structuredClone(job), scheduledAt, this.deps.clock.now(), signal);
+          const run = createRunContext(cloneJob(job), scheduledAt, this.deps.clock.now(), signal);
           events = run.events;
           return handler(run.context);
         },

@@ -8,12 +8,21 @@ import type { OutboxEvent } from '../outbox';
 export function cloneJob(job: Job): Job {
   return {
     ...job,
-    trigger: structuredClone(job.trigger),
-    action: structuredClone(job.action),
+    trigger: copyJson(job.trigger),
+    action: copyJson(job.action),
     nextRunTime: job.nextRunTime === null ? null : new Date(job.nextRunTime.getTime()),
   };
 }
 
 export function cloneEvent<E extends OutboxEvent>(event: E): E {
-  return { ...event, value: structuredClone(event.value), headers: { ...event.headers } };
+  return { ...event, value: copyJson(event.value), headers: { ...event.headers } };
+}
+
+/** Deep copy of plain JSON data; several times faster than structuredClone on small objects. */
+export function copyJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyJson((value as Record<string, unknown>)[key]);
+  return out as T;
 }
