@@ -5,7 +5,6 @@ interface DriverErrorFields {
   code?: unknown;
   errno?: unknown;
   fatal?: unknown;
-  message?: unknown;
   driverError?: unknown;
 }
 
@@ -67,8 +66,9 @@ export function isConnectionError(error: unknown): boolean {
   if (f.fatal === true) return true;
   if (typeof f.errno === 'number' && CONNECTION_ERRNOS.has(f.errno)) return true;
   if (typeof f.code === 'string' && CONNECTION_CODES.has(f.code)) return true;
-  const name = error instanceof Error ? error.name : '';
-  return CONNECTION_MESSAGES.test(`${name} ${typeof f.message === 'string' ? f.message : ''}`);
+  // Error#message is not enumerable, so it is read from the error itself, not from `fields`.
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  return CONNECTION_MESSAGES.test(text);
 }
 
 /** Connection trouble becomes StoreUnavailableError (the scheduler backs off); anything else is a bug to surface. */
