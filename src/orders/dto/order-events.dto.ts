@@ -1,0 +1,91 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+import { IsIsoInstant } from './iso-instant';
+
+/** The timeout job id is `order-timeout:<orderId>` and job ids are at most 191 characters. */
+export const MAX_ORDER_ID_LENGTH = 177;
+export const MAX_EVENT_ID_LENGTH = 191;
+/** A week: anything longer is almost certainly a unit mistake (ms sent as seconds). */
+export const MAX_PAYMENT_TIMEOUT_SECONDS = 7 * 24 * 3600;
+export const MAX_ITEMS = 1000;
+
+export class OrderItemDto {
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(191)
+  skuId!: string;
+
+  @IsDefined()
+  @IsInt()
+  @Min(1)
+  quantity!: number;
+}
+
+/** `orders.created` (DESIGN section 6). */
+export class OrderCreatedDto {
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_EVENT_ID_LENGTH)
+  eventId!: string;
+
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_ORDER_ID_LENGTH)
+  orderId!: string;
+
+  @IsDefined()
+  @IsString()
+  @IsIsoInstant()
+  createdAt!: string;
+
+  @IsDefined()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => OrderItemDto)
+  items!: OrderItemDto[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAYMENT_TIMEOUT_SECONDS)
+  paymentTimeoutSeconds?: number;
+}
+
+/** `orders.paid` (DESIGN section 6). */
+export class OrderPaidDto {
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_EVENT_ID_LENGTH)
+  eventId!: string;
+
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_ORDER_ID_LENGTH)
+  orderId!: string;
+
+  @IsDefined()
+  @IsString()
+  @IsIsoInstant()
+  paidAt!: string;
+}
