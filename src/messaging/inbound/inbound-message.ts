@@ -1,5 +1,5 @@
 /** A class-validator DTO class (decorated properties; instantiated by class-transformer). */
-export type DtoClass<T extends object> = new (...args: never[]) => T;
+export type DtoClass<T extends object> = new () => T;
 
 /** One valid inbound message, as a domain handler receives it. */
 export interface InboundMessage<T> {

@@ -1,0 +1,101 @@
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError as ClassValidationError } from 'class-validator';
+import { v5 as uuidv5 } from 'uuid';
+
+import type { InboundRecord } from '../event-bus';
+import { EVENT_ID_HEADER } from '../publish-handler';
+import type { DtoClass, InboundMessage } from './inbound-message';
+
+/** Why a message was dead-lettered: the `x-dlq-error-code` header. */
+export type DecodeErrorCode =
+  | 'EMPTY_VALUE'
+  | 'MESSAGE_TOO_LARGE'
+  | 'INVALID_JSON'
+  | 'NOT_AN_OBJECT'
+  | 'VALIDATION_FAILED';
+
+export type DecodeResult<T> =
+  | { ok: true; message: InboundMessage<T> }
+  | { ok: false; code: DecodeErrorCode; error: string; fields: string[] };
+
+/** Namespace of ids derived for messages that carry no eventId (any fixed UUID; never change it). */
+const DERIVED_EVENT_NAMESPACE = '2f0d7c1e-8b4a-4c55-9a63-0e5b1f6d7a90';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Size check, JSON parse, DTO transform and validation (whitelist, forbidUnknownValues, no implicit conversion). */
+export async function decodeRecord<T extends object>(
+  record: InboundRecord,
+  dto: DtoClass<T>,
+  maxBytes: number,
+): Promise<DecodeResult<T>> {
+  const fail = (code: DecodeErrorCode, error: string, fields: string[] = []): DecodeResult<T> => ({
+    ok: false,
+    code,
+    error,
+    fields,
+  });
+  if (record.value === null || record.value.length === 0)
+    return fail('EMPTY_VALUE', 'the message has no value');
+  if (record.value.length > maxBytes)
+    return fail(
+      'MESSAGE_TOO_LARGE',
+      `value is ${record.value.length} bytes, more than the ${maxBytes} allowed`,
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(record.value));
+  } catch (error) {
+    return fail(
+      'INVALID_JSON',
+      `value is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return fail(
+      'NOT_AN_OBJECT',
+      `value must be a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`,
+    );
+  const value = plainToInstance(dto, json) as T;
+  const errors = await validate(value, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const problems = flatten(errors);
+    return fail(
+      'VALIDATION_FAILED',
+      problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
+      problems.map((p) => p.field),
+    );
+  }
+  return {
+    ok: true,
+    message: {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      key: record.key,
+      value,
+      headers: record.headers,
+      eventId: eventIdOf(record, json as Record<string, unknown>),
+    },
+  };
+}
+
+function eventIdOf(record: InboundRecord, body: Record<string, unknown>): string {
+  if (typeof body.eventId === 'string' && body.eventId !== '') return body.eventId;
+  const header = record.headers[EVENT_ID_HEADER];
+  if (header) return header;
+  return uuidv5(`${record.topic}|${record.partition}|${record.offset}`, DERIVED_EVENT_NAMESPACE);
+}
+
+/** Nested class-validator errors as dotted paths ("items.0.quantity") with their reasons. */
+export function flatten(
+  errors: ClassValidationError[],
+  prefix = '',
+): Array<{ field: string; reason: string }> {
+  const out: Array<{ field: string; reason: string }> = [];
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    for (const reason of Object.values(error.constraints ?? {})) out.push({ field, reason });
+    if (error.children?.length) out.push(...flatten(error.children, field));
+  }
+  return out;
+}
