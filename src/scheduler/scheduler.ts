@@ -89,10 +89,15 @@ export class Scheduler {
         const lost = new Set(result.leaseLost);
         for (const completion of batch) {
           this.dispatcher.released(completion);
-          if (lost.has(completion.jobId)) this.fail('complete runs', new LeaseLostError(completion.jobId));
+          // Not a store failure (health stays): another replica reclaimed the job and runs it again.
+          if (lost.has(completion.jobId))
+            this.emitter.emit('scheduler.error', {
+              during: 'complete runs',
+              error: new LeaseLostError(completion.jobId),
+            });
           else this.loop.wakeFor(completion.nextRunTime);
         }
-        if (lost.size === 0) this.healthy_ = true;
+        this.healthy_ = true;
       },
       onError: (error) => this.fail('complete runs', error),
     });

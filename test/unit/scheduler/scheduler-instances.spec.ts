@@ -138,4 +138,25 @@ describe('Scheduler: instances, on-demand runs, removal during a run', () => {
     expect(iso((await h.scheduler.getJob('c'))?.nextRunTime ?? null)).toBe(iso(at(100)));
     expect(slow.contexts).toHaveLength(1);
   });
+
+  it('drops a completion whose lease another replica took, reporting LEASE_LOST', async () => {
+    const h = createHarness();
+    const slow = gatedHandler();
+    h.scheduler.registerHandler('slow', slow.handler);
+    await h.scheduler.start();
+    await h.scheduler.addJob({ id: 'l', trigger: every10, action: { handler: 'slow' } });
+    await h.clock.advanceAsync(10_000);
+    // As if this replica had stalled past its lease: another one reclaims the job.
+    await h.store.releaseJobs('test-replica', ['l']);
+    expect(
+      await h.store.acquireDueJobs({ owner: 'other', now: at(11), limit: 1, leaseUntil: at(41) }),
+    ).toHaveLength(1);
+    slow.gates[0].resolve();
+    await h.clock.settle();
+    expect(await outcomes(h, 'l')).toEqual([]);
+    expect(h.eventsOf('scheduler.error').map((e) => (e.error as { code: string }).code)).toEqual([
+      'LEASE_LOST',
+    ]);
+    expect(h.scheduler.healthy).toBe(true);
+  });
 });
