@@ -61,6 +61,15 @@ export interface EventBus {
   stopConsuming(): Promise<void>;
   /** Stops consuming and releases connections. */
   close(): Promise<void>;
+  /** For readiness: whether the consumer is in its group, and if not, why. */
+  consumerStatus(): ConsumerStatus;
+}
+
+export type ConsumerState = 'stopped' | 'starting' | 'joined' | 'rebalancing' | 'crashed';
+
+export interface ConsumerStatus {
+  state: ConsumerState;
+  lastError: string | null;
 }
 
 /** The dead-letter topic of an inbound topic. */

@@ -91,6 +91,31 @@ export class AppConfig {
   @IsBoolean()
   KAFKA_CREATE_TOPICS = true;
 
+  /** Where the consumer group starts on a topic it has no committed offset for (false: only new messages). */
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_CONSUME_FROM_BEGINNING = true;
+
+  /** Partitions one replica handles at once (a partition retrying a failed handler holds only its slot). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  KAFKA_PARTITIONS_CONCURRENTLY = 3;
+
+  /** Inbound messages handed to a domain handler per call (and committed together). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  INBOUND_BATCH_SIZE = 500;
+
+  /** Longest back-off between retries of a failing inbound handler. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  INBOUND_RETRY_MAX_MS = 10_000;
+
   /** Largest inbound message accepted; larger ones go to the dead-letter topic. */
   @Type(() => Number)
   @IsInt()
@@ -157,6 +182,19 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   OUTBOX_RETENTION_HOURS = 24;
+
+  /** Readiness check 'outbox' reports down once the relay has failed continuously for this long. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  OUTBOX_DOWN_AFTER_MS = 30_000;
+
+  /** Embedded mode (no KAFKA_BROKERS): messages kept per topic for GET /v1/events/:topic. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  EMBEDDED_EVENTS_RETAINED = 1000;
 
   /** Admin API keys (comma-separated). Empty: admin routes refuse every request. */
   @Transform(toList)

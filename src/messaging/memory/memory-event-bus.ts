@@ -1,5 +1,5 @@
 import { Backoff } from '../../scheduler/backoff';
-import type { BatchHandler, BusMessage, EventBus, InboundRecord } from '../event-bus';
+import type { BatchHandler, BusMessage, ConsumerStatus, EventBus, InboundRecord } from '../event-bus';
 import { PublishError } from '../errors';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { describeError, sleep } from '../sleep';
@@ -112,6 +112,10 @@ export class MemoryEventBus implements EventBus {
 
   async close(): Promise<void> {
     await this.stopConsuming();
+  }
+
+  consumerStatus(): ConsumerStatus {
+    return { state: this.abort ? 'joined' : 'stopped', lastError: null };
   }
 
   /** The last `limit` messages published to the topic (oldest first). */
