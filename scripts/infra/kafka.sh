@@ -44,7 +44,7 @@ answers() {
   fi
 }
 
-ours_running() { pid_alive "$PIDFILE"; }
+ours_running() { pid_alive "$PIDFILE" kafka.Kafka; }
 
 ensure_tools() {
   command -v java >/dev/null 2>&1 || die "java not found; run: apt-get install -y openjdk-17-jre-headless"
@@ -142,7 +142,8 @@ start_broker() {
   log "starting Kafka $VERSION on 127.0.0.1:$PORT (logs: $LOGS/server.log)"
   : >"$OUT"
   # shellcheck disable=SC2046
-  nohup java $(java_opts) -cp "$LIB/*" kafka.Kafka "$CONF" </dev/null >>"$OUT" 2>&1 &
+  # 9>&-: the broker must not inherit the lock held by with_lock.
+  nohup java $(java_opts) -cp "$LIB/*" kafka.Kafka "$CONF" </dev/null >>"$OUT" 2>&1 9>&- &
   echo $! >"$PIDFILE"
   local pid
   pid="$(cat "$PIDFILE")"
@@ -232,11 +233,12 @@ cmd_status() {
 }
 
 mkdir -p "$BASE" "$LOGS"
+LOCK="$BASE/.lock"
 case "${1:-up}" in
-  up | start) cmd_up ;;
-  down | stop) cmd_down ;;
-  restart) cmd_down && cmd_up ;;
+  up | start) with_lock "$LOCK" cmd_up ;;
+  down | stop) with_lock "$LOCK" cmd_down ;;
+  restart) with_lock "$LOCK" cmd_down && with_lock "$LOCK" cmd_up ;;
   status) cmd_status ;;
-  resolve) resolve_jars ;;
+  resolve) with_lock "$LOCK" resolve_jars ;;
   *) die "usage: $0 [up|down|restart|status|resolve]" ;;
 esac

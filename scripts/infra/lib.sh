@@ -38,9 +38,28 @@ port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
-# pid_alive PIDFILE: true when the file names a running process.
+# pid_alive PIDFILE [PATTERN]: true when the file names a running process (whose command line
+# contains PATTERN, so a pid reused after a reboot is not taken for the server).
 pid_alive() {
-  [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+  [ -s "$1" ] || return 1
+  local pid
+  pid="$(cat "$1")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ -z "${2:-}" ] || tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+}
+
+# with_lock FILE CMD...: run CMD holding an exclusive lock (two `up`s at once do not race).
+with_lock() {
+  local file=$1
+  shift
+  if command -v flock >/dev/null 2>&1; then
+    (
+      flock -w 300 9 || die "could not take $file within 300s"
+      "$@"
+    ) 9>"$file"
+  else
+    "$@"
+  fi
 }
 
 # listener_pid PORT: pid of the process listening on 127.0.0.1/any PORT (empty if unknown).

@@ -117,7 +117,8 @@ start_server() {
   [ "$(id -u)" -eq 0 ] && user_args=(--user=root)
   : >"$ERRLOG"
   log "starting mariadbd on 127.0.0.1:$PORT (log: $ERRLOG)"
-  nohup mariadbd --defaults-file="$CNF" "${user_args[@]}" </dev/null >>"$ERRLOG" 2>&1 &
+  # 9>&-: the server must not inherit the lock held by with_lock.
+  nohup mariadbd --defaults-file="$CNF" "${user_args[@]}" </dev/null >>"$ERRLOG" 2>&1 9>&- &
   local pid=$!
   for _ in $(seq 1 240); do
     if client --socket="$SOCK" -uroot -N -e 'SELECT 1' >/dev/null 2>&1; then
@@ -146,7 +147,7 @@ FLUSH PRIVILEGES;
 SQL
 }
 
-ours_running() { pid_alive "$PIDFILE"; }
+ours_running() { pid_alive "$PIDFILE" mariadbd; }
 
 cmd_up() {
   if ours_running && answers; then
@@ -209,10 +210,12 @@ cmd_status() {
   fi
 }
 
+mkdir -p "$BASE"
+LOCK="$BASE/.lock"
 case "${1:-up}" in
-  up | start) cmd_up ;;
-  down | stop) cmd_down ;;
-  restart) cmd_down && cmd_up ;;
+  up | start) with_lock "$LOCK" cmd_up ;;
+  down | stop) with_lock "$LOCK" cmd_down ;;
+  restart) with_lock "$LOCK" cmd_down && with_lock "$LOCK" cmd_up ;;
   status) cmd_status ;;
   *) die "usage: $0 [up|down|restart|status]" ;;
 esac
