@@ -1,0 +1,109 @@
+import { MemoryCommandStore } from '../../../src/commands/memory-command-store';
+import { CommandsService } from '../../../src/commands/commands.service';
+import type { SchedulerCommandDto } from '../../../src/commands/dto/scheduler-command.dto';
+import type { InboundMessage } from '../../../src/messaging/inbound/inbound-message';
+import { registerPublishHandler } from '../../../src/messaging/publish-handler';
+import { eventIdFor, FakeClock, MemoryJobStore, Scheduler } from '../../../src/scheduler';
+
+const START = new Date('2030-01-01T00:00:00.000Z');
+let offset = 0;
+
+function command(
+  value: Partial<SchedulerCommandDto> & { eventId: string },
+): InboundMessage<SchedulerCommandDto> {
+  return {
+    topic: 'scheduler.commands',
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value: value as SchedulerCommandDto,
+    headers: {},
+    eventId: value.eventId,
+  };
+}
+
+const schedule = (eventId: string, jobId: string, when: { runAt?: string; delaySeconds?: number }) =>
+  command({
+    eventId,
+    type: 'schedule',
+    jobId,
+    ...when,
+    target: { topic: 'reminders', key: `key-${jobId}`, value: { jobId }, headers: { 'x-tenant': 't1' } },
+  });
+const cancel = (eventId: string, jobId: string) => command({ eventId, type: 'cancel', jobId });
+
+describe('scheduler.commands (memory store, fake clock)', () => {
+  let clock: FakeClock;
+  let store: MemoryJobStore;
+  let scheduler: Scheduler;
+  let service: CommandsService;
+
+  beforeEach(async () => {
+    clock = new FakeClock(START);
+    store = new MemoryJobStore({ clock });
+    scheduler = new Scheduler({ store, clock, owner: 'r1' });
+    registerPublishHandler(scheduler);
+    service = new CommandsService(new MemoryCommandStore(store, clock), clock, {
+      baseMs: 1,
+      maxMs: 5,
+      maxWaitMs: 2000,
+    });
+    await scheduler.start();
+  });
+
+  afterEach(async () => {
+    await scheduler.shutdown({ wait: true });
+  });
+
+  it('publishes the stored target at runAt with its key and headers plus the scheduler headers', async () => {
+    await service.handleBatch([schedule('e1', 'job-1', { runAt: '2030-01-01T02:00:00+02:00' })]);
+    expect((await store.getJob('job-1'))?.nextRunTime).toEqual(START);
+    // Jobs written by the command store are found at the loop's next look (maxPollMs, 1 s here).
+    await clock.advanceAsync(1000);
+    const [event] = await store.fetchUnsent(10);
+    const eventId = eventIdFor('job-1', START, 'publish');
+    expect(event).toMatchObject({
+      eventId,
+      topic: 'reminders',
+      key: 'key-job-1',
+      value: { jobId: 'job-1' },
+      headers: {
+        'x-tenant': 't1',
+        'x-event-id': eventId,
+        'x-scheduler-job-id': 'job-1',
+        'x-scheduler-scheduled-at': START.toISOString(),
+      },
+    });
+  });
+
+  it('delaySeconds counts from now; the same command twice leaves one job and publishes once', async () => {
+    await clock.advanceAsync(10_000);
+    const cmd = schedule('e1', 'job-1', { delaySeconds: 30 });
+    await service.handleBatch([cmd, cmd]);
+    await service.handleBatch([schedule('e2', 'job-1', { delaySeconds: 99 })]);
+    expect((await store.getJobs()).map((j) => [j.id, j.nextRunTime])).toEqual([
+      ['job-1', new Date(START.getTime() + 40_000)],
+    ]);
+    await clock.advanceAsync(30_000);
+    expect(await store.fetchUnsent(10)).toHaveLength(1);
+    // Redelivered after it fired: not scheduled again.
+    await service.handleBatch([cmd]);
+    expect(await store.getJobs()).toEqual([]);
+    expect(service.stats.schedule).toEqual({ scheduled: 1, duplicate: 2, exists: 1 });
+  });
+
+  it('cancel removes the job; a missing job or a redelivered cancel is no error and changes nothing', async () => {
+    await service.handleBatch([
+      schedule('e1', 'job-1', { delaySeconds: 60 }),
+      cancel('c1', 'job-1'),
+      cancel('c2', 'nobody'),
+    ]);
+    expect(await store.getJobs()).toEqual([]);
+    // The same job id scheduled again: the old cancel, redelivered, must not remove it.
+    await service.handleBatch([schedule('e3', 'job-1', { delaySeconds: 60 }), cancel('c1', 'job-1')]);
+    expect((await store.getJobs()).map((j) => j.id)).toEqual(['job-1']);
+    await clock.advanceAsync(60_000);
+    expect(await store.fetchUnsent(10)).toHaveLength(1);
+    expect(service.stats.cancel).toEqual({ removed: 1, missing: 1, duplicate: 1, busy: 0 });
+  });
+});

@@ -1,0 +1,103 @@
+import type { InboundMessage } from '../../../src/messaging/inbound/inbound-message';
+import type { OrderCreatedDto, OrderPaidDto } from '../../../src/orders/dto/order-events.dto';
+import { MemoryOrderStore } from '../../../src/orders/memory-order-store';
+import { ORDER_TIMEOUT_HANDLER, orderTimeoutJobId } from '../../../src/orders/order-state';
+import { orderTimeoutHandler, type OrderTopics } from '../../../src/orders/order-timeout';
+import { OrdersService } from '../../../src/orders/orders.service';
+import {
+  FakeClock,
+  MemoryJobStore,
+  Scheduler,
+  type ActionHandler,
+  type StoredOutboxEvent,
+} from '../../../src/scheduler';
+
+export const START = new Date('2030-01-01T00:00:00.000Z');
+export const TOPICS: OrderTopics = {
+  cancel: 'orders.cancel',
+  restock: 'inventory.restock',
+  latePayment: 'orders.late-payment',
+};
+
+let offset = 0;
+
+export function message<T>(topic: string, value: T & { eventId: string }): InboundMessage<T> {
+  return {
+    topic,
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value,
+    headers: {},
+    eventId: value.eventId,
+  };
+}
+
+export function created(
+  orderId: string,
+  extra: Partial<OrderCreatedDto> = {},
+): InboundMessage<OrderCreatedDto> {
+  return message<OrderCreatedDto>('orders.created', {
+    eventId: `created-${orderId}`,
+    orderId,
+    createdAt: START.toISOString(),
+    items: [{ skuId: `sku-${orderId}`, quantity: 2 }],
+    ...extra,
+  });
+}
+
+export function paid(
+  orderId: string,
+  paidAt: Date,
+  eventId = `paid-${orderId}`,
+): InboundMessage<OrderPaidDto> {
+  return message<OrderPaidDto>('orders.paid', { eventId, orderId, paidAt: paidAt.toISOString() });
+}
+
+/**
+ * The orders domain on the engine in memory: FakeClock, MemoryJobStore, Scheduler with the real
+ * 'orders.timeout' handler (optionally wrapped, to hold a run mid-flight), MemoryOrderStore.
+ */
+export function createOrdersHarness(
+  options: { wrap?: (handler: ActionHandler) => ActionHandler; timeoutSeconds?: number } = {},
+) {
+  const clock = new FakeClock(START);
+  const store = new MemoryJobStore({ clock });
+  const scheduler = new Scheduler({
+    store,
+    clock,
+    owner: 'replica-1',
+    batchSize: 500,
+    maxConcurrency: 500,
+    maxPollMs: 1000,
+  });
+  const handler = orderTimeoutHandler(TOPICS);
+  scheduler.registerHandler(ORDER_TIMEOUT_HANDLER, options.wrap ? options.wrap(handler) : handler);
+  const orders = new MemoryOrderStore({ jobs: store, clock, latePaymentTopic: TOPICS.latePayment });
+  const service = new OrdersService(orders, {
+    defaultTimeoutSeconds: options.timeoutSeconds ?? 1800,
+    busyRetry: { baseMs: 1, maxMs: 5, maxWaitMs: 5_000 },
+  });
+  const outbox = async (topic?: string): Promise<StoredOutboxEvent[]> =>
+    (await store.fetchUnsent(1_000_000)).filter((e) => topic === undefined || e.topic === topic);
+  return {
+    clock,
+    store,
+    scheduler,
+    orders,
+    service,
+    outbox,
+    job: (orderId: string) => store.getJob(orderTimeoutJobId(orderId)),
+    async stop(): Promise<void> {
+      if (scheduler.running) await scheduler.shutdown({ wait: true });
+    },
+  };
+}
+
+export type OrdersHarness = ReturnType<typeof createOrdersHarness>;
+
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
