@@ -1,11 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { AdminModule } from '../admin/admin.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ReadinessModule } from './health/readiness';
 import { KafkaModule } from './kafka/kafka.module';
+import { LoggingModule } from './logging/logging.module';
+import { MessagingModule } from '../messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 
@@ -18,12 +21,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule,
         ReadinessModule,
         HealthModule,
         ...(DATABASE_URL ? [DatabaseModule.forRoot({ ...config, DATABASE_URL })] : []),
         ...(KAFKA_BROKERS ? [KafkaModule.forRoot({ ...config, KAFKA_BROKERS })] : []),
         SchedulerModule,
+        MessagingModule.forRoot(config),
         MetricsModule,
+        AdminModule,
       ],
     };
   }

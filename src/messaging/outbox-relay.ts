@@ -102,6 +102,7 @@ export class OutboxRelay {
       count: events.length,
       batchMs: Date.now() - started,
       latenciesMs: events.map((e) => Math.max(0, ackedAt.getTime() - e.createdAt.getTime())),
+      topics: events.map((e) => e.topic),
     });
     return events.length;
   }

@@ -8,8 +8,8 @@ export interface MessagingEventMap {
   'inbound.handled': { topic: string; partition: number; count: number; durationMs: number };
   /** A handler or dead-letter publish failed; the batch will be retried. */
   'inbound.retry': { topic: string; partition: number; error: unknown };
-  /** One relay batch published and marked sent. `latenciesMs`: per event, from outbox commit to broker ack. */
-  'outbox.published': { count: number; batchMs: number; latenciesMs: number[] };
+  /** One relay batch published and marked sent. Per event (same index): topic, and latency from outbox commit to broker ack. */
+  'outbox.published': { count: number; batchMs: number; latenciesMs: number[]; topics: string[] };
   /** A relay attempt failed (publish or store); it backs off and tries again. */
   'outbox.error': { error: unknown; backlog: number | null };
   /** Unsent outbox rows, as last counted by the relay. */

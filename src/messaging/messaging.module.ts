@@ -1,0 +1,131 @@
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+
+import { AppConfig } from '../app/config/app-config';
+import { KAFKA_CLIENT } from '../app/kafka/kafka.module';
+import { CLOCK, JOB_STORE } from '../app/scheduler/tokens';
+import type { Clock, OutboxStore } from '../scheduler';
+import { EmbeddedEventsController } from './embedded/events.controller';
+import type { EventBus } from './event-bus';
+import { InboundConsumer } from './inbound/inbound-consumer';
+import { InboundPipeline } from './inbound/inbound-pipeline';
+import { InboundRegistry } from './inbound/inbound-registry';
+import { KafkaEventBus } from './kafka/kafka-event-bus';
+import { MemoryEventBus } from './memory/memory-event-bus';
+import { MessagingLifecycle } from './messaging.lifecycle';
+import { MessagingMetricsBridge } from './metrics-bridge';
+import { OutboxRelay } from './outbox-relay';
+import { MessagingTelemetry } from './telemetry';
+import { EVENT_BUS } from './tokens';
+
+/** Every topic of DESIGN section 6, as configured (created at start-up when KAFKA_CREATE_TOPICS). */
+export function serviceTopics(config: AppConfig): string[] {
+  return [
+    config.TOPIC_ORDERS_CREATED,
+    config.TOPIC_ORDERS_PAID,
+    config.TOPIC_ORDERS_CANCEL,
+    config.TOPIC_INVENTORY_RESTOCK,
+    config.TOPIC_ORDERS_LATE_PAYMENT,
+    config.TOPIC_SCHEDULER_COMMANDS,
+  ];
+}
+
+function createBus(config: AppConfig, kafka: Kafka | undefined): EventBus {
+  if (config.KAFKA_BROKERS && kafka) {
+    return new KafkaEventBus(kafka, {
+      groupId: config.KAFKA_GROUP_ID,
+      fromBeginning: config.KAFKA_CONSUME_FROM_BEGINNING,
+      topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      maxBatch: config.INBOUND_BATCH_SIZE,
+      partitionsConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+      logger: new Logger('kafka'),
+    });
+  }
+  return new MemoryEventBus({
+    maxBatch: config.INBOUND_BATCH_SIZE,
+    retainPerTopic: config.EMBEDDED_EVENTS_RETAINED,
+    logger: new Logger('memory-bus'),
+  });
+}
+
+/**
+ * The event bus (Kafka when KAFKA_BROKERS is set, in memory otherwise), the inbound consumer, the
+ * outbox relay and the publish action. Global: domain modules inject InboundRegistry to register
+ * their topics, and metrics inject MessagingTelemetry.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: MessagingModule,
+      controllers: config.KAFKA_BROKERS ? [] : [EmbeddedEventsController],
+      providers: [
+        { provide: MessagingTelemetry, useFactory: () => new MessagingTelemetry() },
+        { provide: InboundRegistry, useFactory: () => new InboundRegistry() },
+        {
+          provide: EVENT_BUS,
+          inject: [AppConfig, { token: KAFKA_CLIENT, optional: true }],
+          useFactory: createBus,
+        },
+        {
+          provide: InboundPipeline,
+          inject: [InboundRegistry, EVENT_BUS, AppConfig, MessagingTelemetry],
+          useFactory: (
+            registry: InboundRegistry,
+            bus: EventBus,
+            c: AppConfig,
+            telemetry: MessagingTelemetry,
+          ) =>
+            new InboundPipeline(
+              registry,
+              bus,
+              { maxMessageBytes: c.MAX_MESSAGE_BYTES, retryMaxMs: c.INBOUND_RETRY_MAX_MS },
+              telemetry,
+              new Logger('inbound'),
+            ),
+        },
+        {
+          provide: InboundConsumer,
+          inject: [EVENT_BUS, InboundRegistry, InboundPipeline, AppConfig],
+          useFactory: (bus: EventBus, registry: InboundRegistry, pipeline: InboundPipeline, c: AppConfig) =>
+            new InboundConsumer(
+              bus,
+              registry,
+              pipeline,
+              { createTopics: c.KAFKA_CREATE_TOPICS ? serviceTopics(c) : false },
+              new Logger('inbound'),
+            ),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [JOB_STORE, EVENT_BUS, CLOCK, AppConfig, MessagingTelemetry],
+          useFactory: (
+            store: OutboxStore,
+            bus: EventBus,
+            clock: Clock,
+            c: AppConfig,
+            telemetry: MessagingTelemetry,
+          ) =>
+            new OutboxRelay(
+              store,
+              bus,
+              clock,
+              {
+                batchSize: c.OUTBOX_BATCH_SIZE,
+                pollMs: c.OUTBOX_POLL_MS,
+                retentionHours: c.OUTBOX_RETENTION_HOURS,
+                downAfterMs: c.OUTBOX_DOWN_AFTER_MS,
+              },
+              telemetry,
+              new Logger('outbox'),
+            ),
+        },
+        MessagingLifecycle,
+        MessagingMetricsBridge,
+      ],
+      exports: [EVENT_BUS, InboundRegistry, MessagingTelemetry, OutboxRelay, InboundConsumer],
+    };
+  }
+}

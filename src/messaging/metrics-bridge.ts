@@ -1,0 +1,26 @@
+import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
+
+import { MetricsService } from '../app/metrics/metrics.service';
+import { MessagingTelemetry } from './telemetry';
+
+/** Feeds messaging telemetry into /metrics (when the metrics module is loaded). */
+@Injectable()
+export class MessagingMetricsBridge implements OnModuleDestroy {
+  private readonly off: Array<() => void> = [];
+
+  constructor(telemetry: MessagingTelemetry, @Optional() metrics?: MetricsService) {
+    if (!metrics) return;
+    this.off.push(
+      telemetry.on('outbox.published', ({ topics, latenciesMs }) => {
+        topics.forEach((topic, i) => metrics.recordPublished(topic, latenciesMs[i] / 1000));
+      }),
+      telemetry.on('inbound.deadLettered', ({ sourceTopic, code }) =>
+        metrics.recordDeadLetter(sourceTopic, code),
+      ),
+    );
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.off) off();
+  }
+}
