@@ -1,0 +1,185 @@
+import type { DataSource } from 'typeorm';
+
+import type { InboundMessage } from '../../../src/messaging/inbound/inbound-message';
+import type { OrderCreatedDto, OrderPaidDto } from '../../../src/orders/dto/order-events.dto';
+import { MySqlOrderStore } from '../../../src/orders/mysql-order-store';
+import { ORDER_TIMEOUT_HANDLER } from '../../../src/orders/order-state';
+import { orderTimeoutHandler, type OrderTopics } from '../../../src/orders/order-timeout';
+import { OrdersService } from '../../../src/orders/orders.service';
+import { FakeClock } from '../../../src/scheduler';
+import { createReplica, type Replica, settled, until } from '../persistence/scheduler-replicas';
+import { openStoreDatabase, type StoreDatabase } from '../persistence/store-database';
+
+// The orders domain on MariaDB without Kafka: two Scheduler replicas and two OrdersService
+// instances (separate pools) under one fake clock; outcomes judged on order_states and outbox rows.
+
+jest.setTimeout(180_000);
+
+const T0 = new Date('2030-05-01T00:00:00.000Z');
+const TOPICS: OrderTopics = { cancel: 'c', restock: 'r', latePayment: 'l' };
+let seq = 0;
+
+function created(orderId: string, timeoutSeconds: number): InboundMessage<OrderCreatedDto> {
+  const value = {
+    eventId: `created-${orderId}`,
+    orderId,
+    createdAt: T0.toISOString(),
+    items: [{ skuId: 'sku', quantity: 1 }],
+    paymentTimeoutSeconds: timeoutSeconds,
+  };
+  return {
+    topic: 'oc',
+    partition: 0,
+    offset: String(seq++),
+    key: orderId,
+    value,
+    headers: {},
+    eventId: value.eventId,
+  };
+}
+
+function paid(orderId: string, paidAt: Date): InboundMessage<OrderPaidDto> {
+  const value = { eventId: `paid-${orderId}`, orderId, paidAt: paidAt.toISOString() };
+  return {
+    topic: 'op',
+    partition: 0,
+    offset: String(seq++),
+    key: orderId,
+    value,
+    headers: {},
+    eventId: value.eventId,
+  };
+}
+
+let database: StoreDatabase;
+let clock: FakeClock;
+let replicas: Replica[] = [];
+let services: OrdersService[] = [];
+let pools: DataSource[] = [];
+
+beforeAll(async () => {
+  database = await openStoreDatabase('orders_store');
+  clock = new FakeClock(T0);
+  pools = await Promise.all([database.openPool(6), database.openPool(6)]);
+  replicas = pools.map((pool, i) =>
+    createReplica(pool, clock, `replica-${i}`, { [ORDER_TIMEOUT_HANDLER]: orderTimeoutHandler(TOPICS) }),
+  );
+  services = pools.map(
+    (pool) =>
+      new OrdersService(new MySqlOrderStore(pool, clock, TOPICS.latePayment), {
+        defaultTimeoutSeconds: 1800,
+        busyRetry: { baseMs: 2, maxMs: 50, maxWaitMs: 30_000 },
+      }),
+  );
+  for (const r of replicas) await r.scheduler.start();
+});
+
+afterAll(async () => {
+  for (const r of replicas) if (r.scheduler.running) await r.scheduler.shutdown({ wait: false });
+  await database?.close();
+});
+
+async function outboxByKey(prefix: string): Promise<Map<string, string[]>> {
+  const rows = (await database.admin.query(
+    'SELECT topic, msg_key FROM scheduler_outbox WHERE msg_key LIKE ? ORDER BY id',
+    [`${prefix}%`],
+  )) as { topic: string; msg_key: string }[];
+  const out = new Map<string, string[]>();
+  for (const row of rows) out.set(row.msg_key, [...(out.get(row.msg_key) ?? []), row.topic]);
+  return out;
+}
+
+async function statuses(prefix: string): Promise<Map<string, string>> {
+  const rows = (await database.admin.query(
+    'SELECT order_id, status FROM order_states WHERE order_id LIKE ?',
+    [`${prefix}%`],
+  )) as { order_id: string; status: string }[];
+  return new Map(rows.map((r) => [r.order_id, r.status]));
+}
+
+it('the same orders ingested twice at once (a rebalance) leave one state row and one job each', async () => {
+  const ids = Array.from({ length: 2000 }, (_, i) => `dup-${i}`);
+  const batch = ids.map((id) => created(id, 100_000));
+  await Promise.all([services[0].handleCreated(batch), services[1].handleCreated([...batch].reverse())]);
+  const [{ n }] = (await database.admin.query(
+    "SELECT COUNT(*) AS n FROM scheduler_jobs WHERE id LIKE 'order-timeout:dup-%'",
+  )) as { n: string }[];
+  expect(Number(n)).toBe(2000);
+  expect([...(await statuses('dup-')).values()].every((s) => s === 'pending')).toBe(true);
+  const scheduled = services[0].stats.created.scheduled + services[1].stats.created.scheduled;
+  expect(scheduled).toBe(2000);
+});
+
+it('payments landing at the timeout instant on two replicas: exactly one outcome per order', async () => {
+  const N = 400;
+  const ids = Array.from({ length: N }, (_, i) => `race-${i}`);
+  await services[0].handleCreated(ids.map((id) => created(id, 60)));
+  const due = new Date(T0.getTime() + 60_000);
+  await clock.setAsync(new Date(due.getTime() - 1000));
+  await settled(database.admin, clock.now());
+
+  // Four streams of payments (two per service); the clock reaches the due time while they flow,
+  // so early ones find the job free, later ones meet runs in flight or already committed.
+  const streams = [0, 1, 2, 3].map((s) => ids.filter((_, i) => i % 4 === s));
+  const settledPayments = (): number =>
+    services.reduce((sum, svc) => sum + svc.stats.paid.removed + svc.stats.paid.late, 0);
+  const before = settledPayments();
+  const paying = Promise.all(
+    streams.map(async (stream, s) => {
+      for (let i = 0; i < stream.length; i += 10)
+        await services[s % 2].handlePaid(stream.slice(i, i + 10).map((id) => paid(id, due)));
+    }),
+  );
+  await until('the first payments', () => settledPayments() - before >= N / 5);
+  const firing = clock.setAsync(due);
+  await Promise.all([firing, paying]);
+  await settled(database.admin, due);
+
+  const events = await outboxByKey('race-');
+  const states = await statuses('race-');
+  let removed = 0;
+  let late = 0;
+  for (const id of ids) {
+    const topics = (events.get(id) ?? []).sort();
+    if (states.get(id) === 'paid') {
+      expect({ id, topics }).toEqual({ id, topics: [] });
+      removed++;
+    } else {
+      expect({ id, status: states.get(id), topics }).toEqual({
+        id,
+        status: 'late_paid',
+        topics: ['c', 'l', 'r'],
+      });
+      late++;
+    }
+  }
+  const [{ n }] = (await database.admin.query(
+    "SELECT COUNT(*) AS n FROM scheduler_jobs WHERE id LIKE 'order-timeout:race-%'",
+  )) as { n: string }[];
+  expect(Number(n)).toBe(0);
+  const busy = services[0].stats.paid.busy + services[1].stats.paid.busy;
+  console.info(
+    `orders race on MariaDB: ${removed} paid in time, ${late} late, ${busy} payments met a run in flight`,
+  );
+  expect(removed + late).toBe(N);
+});
+
+it('a late payment for a fired order, redelivered, emits one late-payment with the fired run times', async () => {
+  // Created at T0 with a 30 s timeout: already due at the clock's current time.
+  await services[0].handleCreated([created('late-1', 30)]);
+  const runAt = new Date(T0.getTime() + 30_000);
+  await clock.advanceAsync(1000);
+  await settled(database.admin, clock.now());
+  await until('the cancel', async () => (await outboxByKey('late-1')).get('late-1')?.length === 2);
+  await services[1].handlePaid([paid('late-1', clock.now())]);
+  await services[0].handlePaid([paid('late-1', clock.now())]);
+  const rows = (await database.admin.query(
+    "SELECT value FROM scheduler_outbox WHERE topic = 'l' AND msg_key = 'late-1'",
+  )) as {
+    value: string;
+  }[];
+  expect(rows).toHaveLength(1);
+  const value = JSON.parse(rows[0].value) as { cancelledAt: string; paidAt: string };
+  expect(new Date(value.cancelledAt).getTime()).toBeGreaterThanOrEqual(runAt.getTime());
+  expect((await statuses('late-1')).get('late-1')).toBe('late_paid');
+});
