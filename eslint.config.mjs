@@ -21,8 +21,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'mysql2', 'mysql2/*', 'kafkajs'], message: 'src/scheduler is framework-free: put this in an adapter.' },
-            { group: ['../app/*', '../persistence/*', '../messaging/*', '../orders/*', '../admin/*'], message: 'src/scheduler must not depend on adapters.' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'mysql2', 'mysql2/*', 'kafkajs'],
+              message: 'src/scheduler is framework-free: put this in an adapter.',
+            },
+            {
+              group: ['../app/*', '../persistence/*', '../messaging/*', '../orders/*', '../admin/*'],
+              message: 'src/scheduler must not depend on adapters.',
+            },
           ],
         },
       ],
