@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+
+export const ALL_SYSTEMS = ['ours-1', 'ours-3', 'bullmq', 'apscheduler'] as const;
+export const ALL_WORKLOADS = ['herd', 'steady', 'backlog', 'ingest', 'recurring'] as const;
+export type SystemName = (typeof ALL_SYSTEMS)[number];
+export type WorkloadName = (typeof ALL_WORKLOADS)[number];
+
+export interface BenchConfig {
+  quick: boolean;
+  systems: SystemName[];
+  workloads: WorkloadName[];
+  herdJobs: number;
+  steadyRates: number[];
+  steadySeconds: number;
+  /** A system that misses a rate is not run at higher ones (its ceiling is found). */
+  stopAtCeiling: boolean;
+  /** A steady rate counts as sustained when every job fired and p99 lateness stays under this. */
+  sustainP99Ms: number;
+  backlogSizes: number[];
+  backlogRate: number;
+  backlogSeconds: number;
+  ingestJobs: number;
+  ingestSeconds: number;
+  recurringJobs: number;
+  recurringPeriodS: number;
+  recurringSeconds: number;
+  drainTimeoutS: number;
+  oursBatch: number;
+  oursConcurrency: number;
+  oursPool: number;
+  bullConcurrency: number;
+  apsThreads: number;
+  redisPort: number;
+  redisPersistence: 'aof-everysec' | 'none';
+  out: string;
+}
+
+const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service vs APScheduler 3.11 vs BullMQ)
+  --quick                    small sizes, a few minutes (defaults below are the full run)
+  --systems a,b              ${ALL_SYSTEMS.join(',')}
+  --workloads a,b            ${ALL_WORKLOADS.join(',')}
+  --herd-jobs N              one-shot jobs all due at one instant (100000)
+  --steady-rates a,b         jobs due per second (500,1000,2000,4000)
+  --steady-seconds S         length of each steady run (60)
+  --no-stop-at-ceiling       run every rate even after a system missed a lower one
+  --sustain-p99-ms MS        p99 lateness under which a rate counts as sustained (1000)
+  --backlog-sizes a,b        far-future jobs pending during the backlog runs (100000,5000000)
+  --backlog-rate R, --backlog-seconds S   the steady run measured over the backlog (1000, 60)
+  --ingest-jobs N, --ingest-seconds S     jobs per ingest API, capped by time (100000, 30)
+  --recurring-jobs N, --recurring-period S, --recurring-seconds S   (10000, 10, 120)
+  --drain-timeout S          cut a run off this long after its last due time (300)
+  --ours-batch N, --ours-concurrency N, --ours-pool N   engine batch size, runs in flight, MySQL pool (500, 1000, 10)
+  --bull-concurrency N       BullMQ worker concurrency (200)
+  --aps-threads N            APScheduler ThreadPoolExecutor workers (20)
+  --redis-port P             the bench's own Redis (6390)
+  --redis-persistence aof-everysec|none   (aof-everysec)
+  --out DIR                  results directory (bench/results)`;
+
+const list = (s: string): number[] => s.split(',').map((x) => Number(x.trim()));
+
+export function parseFlags(argv: string[]): BenchConfig | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean' },
+      quick: { type: 'boolean' },
+      systems: { type: 'string' },
+      workloads: { type: 'string' },
+      'herd-jobs': { type: 'string' },
+      'steady-rates': { type: 'string' },
+      'steady-seconds': { type: 'string' },
+      'no-stop-at-ceiling': { type: 'boolean' },
+      'sustain-p99-ms': { type: 'string' },
+      'backlog-sizes': { type: 'string' },
+      'backlog-rate': { type: 'string' },
+      'backlog-seconds': { type: 'string' },
+      'ingest-jobs': { type: 'string' },
+      'ingest-seconds': { type: 'string' },
+      'recurring-jobs': { type: 'string' },
+      'recurring-period': { type: 'string' },
+      'recurring-seconds': { type: 'string' },
+      'drain-timeout': { type: 'string' },
+      'ours-batch': { type: 'string' },
+      'ours-concurrency': { type: 'string' },
+      'ours-pool': { type: 'string' },
+      'bull-concurrency': { type: 'string' },
+      'aps-threads': { type: 'string' },
+      'redis-port': { type: 'string' },
+      'redis-persistence': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return null;
+  }
+  const quick = values.quick ?? false;
+  const pick = <T>(flag: string | undefined, full: T, small: T, parse: (s: string) => T): T =>
+    flag !== undefined ? parse(flag) : quick ? small : full;
+  const systems = (values.systems?.split(',') ?? [...ALL_SYSTEMS]) as SystemName[];
+  const workloads = (values.workloads?.split(',') ?? [...ALL_WORKLOADS]) as WorkloadName[];
+  for (const s of systems) if (!ALL_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}`);
+  for (const w of workloads) if (!ALL_WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
+  const persistence = values['redis-persistence'] ?? 'aof-everysec';
+  if (persistence !== 'aof-everysec' && persistence !== 'none')
+    throw new Error('--redis-persistence: aof-everysec|none');
+  return {
+    quick,
+    systems,
+    workloads,
+    herdJobs: pick(values['herd-jobs'], 100_000, 10_000, Number),
+    steadyRates: pick(values['steady-rates'], [500, 1000, 2000, 4000], [500, 2000], list),
+    steadySeconds: pick(values['steady-seconds'], 60, 10, Number),
+    stopAtCeiling: !values['no-stop-at-ceiling'],
+    sustainP99Ms: Number(values['sustain-p99-ms'] ?? 1000),
+    backlogSizes: pick(values['backlog-sizes'], [100_000, 5_000_000], [20_000, 200_000], list),
+    backlogRate: pick(values['backlog-rate'], 1000, 1000, Number),
+    backlogSeconds: pick(values['backlog-seconds'], 60, 10, Number),
+    ingestJobs: pick(values['ingest-jobs'], 100_000, 10_000, Number),
+    ingestSeconds: pick(values['ingest-seconds'], 30, 10, Number),
+    recurringJobs: pick(values['recurring-jobs'], 10_000, 2_000, Number),
+    recurringPeriodS: pick(values['recurring-period'], 10, 5, Number),
+    recurringSeconds: pick(values['recurring-seconds'], 120, 20, Number),
+    drainTimeoutS: pick(values['drain-timeout'], 300, 60, Number),
+    oursBatch: Number(values['ours-batch'] ?? 500),
+    oursConcurrency: Number(values['ours-concurrency'] ?? 1000),
+    oursPool: Number(values['ours-pool'] ?? 10),
+    bullConcurrency: Number(values['bull-concurrency'] ?? 200),
+    apsThreads: Number(values['aps-threads'] ?? 20),
+    redisPort: Number(values['redis-port'] ?? 6390),
+    redisPersistence: persistence,
+    out: values.out ?? 'bench/results',
+  };
+}

@@ -1,0 +1,124 @@
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+
+import { kafkaBrokers } from './setup/infra';
+import type { EffectSample } from './stats';
+
+export function benchKafka(clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: kafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 5000,
+    requestTimeout: 30000,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
+}
+
+async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = benchKafka('bench-admin').admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function createTopics(topics: string[], partitions: number): Promise<void> {
+  await withAdmin((admin) =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    }),
+  );
+}
+
+export async function deleteTopics(topics: string[]): Promise<void> {
+  await withAdmin(async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const ours = topics.filter((t) => existing.has(t));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30000 });
+  });
+}
+
+/** Delete every topic a previous bench run left behind (prefix `bench7.`). */
+export async function deleteStaleTopics(): Promise<number> {
+  return withAdmin(async (admin) => {
+    const stale = (await admin.listTopics()).filter((t) => t.startsWith('bench7.'));
+    if (stale.length > 0) await admin.deleteTopics({ topics: stale, timeout: 30000 });
+    return stale.length;
+  });
+}
+
+/** A polling view of how many messages a topic holds (sum of partition high watermarks). */
+export class OffsetWatch {
+  private admin: Admin | null = null;
+
+  constructor(private readonly topic: string) {}
+
+  async count(): Promise<number> {
+    if (!this.admin) {
+      this.admin = benchKafka('bench-offsets').admin();
+      await this.admin.connect();
+    }
+    const offsets = await this.admin.fetchTopicOffsets(this.topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect();
+    this.admin = null;
+  }
+}
+
+/**
+ * Read a topic from the start: each message's timestamp (the producer's CreateTime, taken when the
+ * send was issued) and the `scheduledAt` in its JSON value. Duplicates are counted by `eventId`.
+ */
+export async function readEffects(topic: string, expected: number, timeoutMs: number): Promise<EffectSample> {
+  const total = await new OffsetWatch(topic).count().then(
+    async (n) => n,
+    () => expected,
+  );
+  const scheduled: number[] = [];
+  const effect: number[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const consumer = benchKafka('bench-reader').consumer({
+    groupId: `bench7-reader-${topic}-${Date.now()}`,
+    maxBytes: 10 * 1024 * 1024,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const deadline = setTimeout(resolve, timeoutMs);
+      if (total === 0) {
+        clearTimeout(deadline);
+        resolve();
+        return;
+      }
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) {
+            const value = JSON.parse(m.value?.toString() ?? '{}') as {
+              eventId?: string;
+              scheduledAt?: string;
+            };
+            if (value.eventId && seen.has(value.eventId)) duplicates++;
+            if (value.eventId) seen.add(value.eventId);
+            scheduled.push(Date.parse(value.scheduledAt ?? ''));
+            effect.push(Number(m.timestamp));
+          }
+          if (scheduled.length >= total) {
+            clearTimeout(deadline);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return { scheduledMs: Float64Array.from(scheduled), effectMs: Float64Array.from(effect), duplicates };
+}

@@ -1,0 +1,250 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+
+import { type BenchConfig, parseFlags } from './flags';
+import { deleteStaleTopics } from './kafka';
+import { machineFacts } from './machine';
+import type { MeteredProcess } from './proc-meter';
+import { ceilings, describeCeiling, ratios, ratioTable } from './report/ratios';
+import { herdTable, ingestTable, recurringTable, steadyTable } from './report/tables';
+import { ensureInfra, dropDatabase, repoRoot } from './setup/infra';
+import { ensureVenv, pythonPackageVersion } from './setup/python-venv';
+import { BenchRedis, ensureRedisInstalled } from './setup/redis';
+import { ApsDriver } from './systems/apscheduler';
+import { BullDriver } from './systems/bullmq';
+import type { SystemDriver } from './systems/driver';
+import { OursDriver } from './systems/ours';
+import { herd } from './workloads/herd';
+import { ingest, type IngestRow } from './workloads/ingest';
+import type { RunContext, RunResult } from './workloads/measure';
+import { recurring } from './workloads/recurring';
+import { steady, type SteadyResult } from './workloads/steady';
+
+const log = (line: string): void => console.log(line);
+
+function bullmqVersion(): string {
+  const file = path.join(repoRoot(), 'node_modules', 'bullmq', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+async function main(): Promise<void> {
+  const config = parseFlags(process.argv.slice(2));
+  if (!config) return;
+  const started = Date.now();
+  const runId = started.toString(36);
+  log(
+    `delayed-action benchmark ${config.quick ? '(--quick)' : '(full)'}: ${config.systems.join(', ')}; ${config.workloads.join(', ')}`,
+  );
+
+  const infraPids = ensureInfra(log);
+  const python = ensureVenv(log);
+  ensureRedisInstalled(log);
+  const redis = new BenchRedis(config.redisPort, config.redisPersistence);
+  await redis.start();
+  await deleteStaleTopics();
+  const facts = await machineFacts();
+  const versions = {
+    apscheduler: pythonPackageVersion(python, 'apscheduler'),
+    sqlalchemy: pythonPackageVersion(python, 'SQLAlchemy'),
+    bullmq: bullmqVersion(),
+    redis: redis.version(),
+    redisPersistence: config.redisPersistence,
+  };
+  log(`machine: ${JSON.stringify(facts)}`);
+  log(`peers: ${JSON.stringify(versions)}`);
+
+  const drivers: SystemDriver[] = config.systems.map((name) => {
+    if (name === 'ours-1' || name === 'ours-3')
+      return new OursDriver({
+        replicas: name === 'ours-1' ? 1 : 3,
+        batchSize: config.oursBatch,
+        maxConcurrency: config.oursConcurrency,
+        poolSize: config.oursPool,
+      });
+    if (name === 'bullmq') return new BullDriver(redis, config.bullConcurrency);
+    return new ApsDriver(python, config.apsThreads);
+  });
+  const infra: MeteredProcess[] = [
+    { label: 'mariadbd', pid: infraPids.mariadb, shared: true },
+    { label: 'kafka', pid: infraPids.kafka, shared: true },
+  ].filter((p) => p.pid > 0);
+  const ctx: RunContext = { runId, infra, log, drainTimeoutS: config.drainTimeoutS };
+
+  const results: {
+    herd: RunResult[];
+    steady: SteadyResult[];
+    backlog: SteadyResult[];
+    ingest: IngestRow[];
+    recurring: RunResult[];
+  } = { herd: [], steady: [], backlog: [], ingest: [], recurring: [] };
+  try {
+    for (const workload of config.workloads) {
+      log(`\n== ${workload}`);
+      if (workload === 'herd') results.herd = await herd(drivers, config.herdJobs, ctx);
+      if (workload === 'steady')
+        results.steady = await steady(
+          drivers,
+          {
+            rates: config.steadyRates,
+            seconds: config.steadySeconds,
+            stopAtCeiling: config.stopAtCeiling,
+            sustainP99Ms: config.sustainP99Ms,
+            pending: null,
+            label: (r) => `steady-${r}`,
+          },
+          ctx,
+        );
+      if (workload === 'backlog') {
+        for (const size of config.backlogSizes) {
+          const pending = { prefix: 'pending-', count: size, startMs: Date.UTC(2099, 0, 1), perSec: 1 };
+          results.backlog.push(
+            ...(await steady(
+              drivers,
+              {
+                rates: [config.backlogRate],
+                seconds: config.backlogSeconds,
+                stopAtCeiling: false,
+                sustainP99Ms: config.sustainP99Ms,
+                pending,
+                label: () => `backlog-${size}`,
+              },
+              ctx,
+            )),
+          );
+        }
+      }
+      if (workload === 'ingest')
+        results.ingest = await ingest(drivers, config.ingestJobs, config.ingestSeconds, ctx);
+      if (workload === 'recurring')
+        results.recurring = await recurring(
+          drivers,
+          { jobs: config.recurringJobs, periodS: config.recurringPeriodS, seconds: config.recurringSeconds },
+          ctx,
+        );
+    }
+  } finally {
+    for (const d of drivers) await d.close().catch(() => {});
+    await redis.stop();
+    for (const db of ['bench7_ours', 'bench7_aps']) await dropDatabase(db).catch(() => {});
+    await deleteStaleTopics().catch(() => 0);
+  }
+  facts.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
+  const minutes = (Date.now() - started) / 60_000;
+  report(config, facts, versions, results, minutes, python);
+}
+
+function report(
+  config: BenchConfig,
+  facts: Awaited<ReturnType<typeof machineFacts>>,
+  versions: Record<string, string>,
+  results: {
+    herd: RunResult[];
+    steady: SteadyResult[];
+    backlog: SteadyResult[];
+    ingest: IngestRow[];
+    recurring: RunResult[];
+  },
+  minutes: number,
+  python: string,
+): void {
+  const scaled: string[] = [];
+  if (config.quick)
+    scaled.push('--quick: every size and duration scaled down (smoke run, not the issue-7 sizes)');
+  if (config.steadySeconds !== 60) scaled.push(`steady runs last ${config.steadySeconds} s (issue: 60 s)`);
+  if (config.backlogSeconds !== 60) scaled.push(`backlog runs last ${config.backlogSeconds} s (issue: 60 s)`);
+  if (!config.backlogSizes.includes(5_000_000))
+    scaled.push(`backlog sizes ${config.backlogSizes.join(', ')} (issue: 100k and 5M)`);
+  if (config.herdJobs !== 100_000) scaled.push(`herd of ${config.herdJobs} jobs (issue: 100,000)`);
+  if (config.recurringSeconds !== 120 || config.recurringJobs !== 10_000)
+    scaled.push(
+      `recurring: ${config.recurringJobs} jobs every ${config.recurringPeriodS} s for ${config.recurringSeconds} s (issue: 10,000 every 10 s for 2 min)`,
+    );
+  const sections: string[] = [];
+  const add = (title: string, body: string): void => void sections.push(`### ${title}\n\n${body}`);
+  if (results.herd.length)
+    add(
+      `herd: ${config.herdJobs.toLocaleString('en-US')} one-shot jobs due at one instant`,
+      herdTable(results.herd),
+    );
+  if (results.steady.length) {
+    const cs = ceilings(results.steady)
+      .map((c) => `${c.system} ${describeCeiling(c)}`)
+      .join('; ');
+    add(
+      `steady: jobs due at a constant rate for ${config.steadySeconds} s (sustained = all fired and p99 ≤ ${config.sustainP99Ms} ms)`,
+      `${steadyTable(results.steady, 'rate/s')}\n\nsteady-rate ceilings: ${cs}`,
+    );
+  }
+  if (results.backlog.length)
+    add(
+      `backlog: ${config.backlogRate}/s for ${config.backlogSeconds} s with far-future jobs pending`,
+      steadyTable(results.backlog, 'pending'),
+    );
+  if (results.ingest.length)
+    add("ingest: scheduling rate through each system's own API", ingestTable(results.ingest));
+  if (results.recurring.length)
+    add(
+      `recurring: ${config.recurringJobs.toLocaleString('en-US')} jobs every ${config.recurringPeriodS} s for ${config.recurringSeconds} s, all in phase`,
+      recurringTable(results.recurring),
+    );
+  const rs = ratios(results.herd, results.steady);
+  if (rs.length)
+    add(
+      'ours vs peers (targets: ≥ 10x APScheduler herd rate and steady ceiling, ≥ 1x BullMQ herd rate)',
+      ratioTable(rs),
+    );
+  const text = [
+    `## Results (${config.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}, ${minutes.toFixed(1)} min)`,
+    '',
+    `Machine: ${facts.cores} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, Node ${facts.node}, MariaDB ${facts.mariadb} ` +
+      `(innodb_flush_log_at_trx_commit=${facts.innodbFlushLogAtTrxCommit}), fdatasync p50 ${facts.fsync.p50Ms.toFixed(2)} ms / p99 ${facts.fsync.p99Ms.toFixed(2)} ms; ` +
+      `load average ${facts.loadAverageAtStart.join(' ')} at start, ${facts.loadAverageAtEnd?.join(' ')} at end.`,
+    `Peers: APScheduler ${versions.apscheduler} (SQLAlchemy ${versions.sqlalchemy}), BullMQ ${versions.bullmq} on ${versions.redis.split(' ').slice(0, 3).join(' ')} (persistence: ${versions.redisPersistence}).`,
+    ...(scaled.length ? ['', `Scaled: ${scaled.join('; ')}.`] : []),
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  log(`\n${text}`);
+  const out = path.resolve(repoRoot(), config.out);
+  mkdirSync(out, { recursive: true });
+  const json = {
+    config,
+    facts,
+    versions,
+    minutes,
+    results,
+    ratios: rs,
+    ceilings: ceilings(results.steady),
+    text,
+  };
+  const name = config.quick ? 'quick' : 'latest';
+  writeFileSync(
+    path.join(out, `${name}.json`),
+    JSON.stringify(
+      json,
+      (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(2)) : v),
+      1,
+    ),
+  );
+  writeFileSync(path.join(out, `${name}.md`), text);
+  execFileSync(
+    python,
+    [
+      path.join(repoRoot(), 'bench', 'compare', 'plot_results.py'),
+      path.join(out, `${name}.json`),
+      path.join(out, `${name}.png`),
+    ],
+    { stdio: 'inherit' },
+  );
+  log(`written: ${path.join(config.out, name)}.{json,md,png}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

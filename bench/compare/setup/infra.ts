@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { createConnection, type Connection } from 'mysql2/promise';
+
+import { DEFAULT_DATABASE_URL } from '../../../src/persistence/data-source';
+
+/** The repository root: the nearest package.json of this project above this file (source or build output). */
+function findRepo(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (
+      existsSync(file) &&
+      (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'delayed-action-service'
+    )
+      return dir;
+  }
+  throw new Error('cannot find the project root above ' + __dirname);
+}
+
+const REPO = findRepo();
+
+export function repoRoot(): string {
+  return REPO;
+}
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export function mysqlServer(): ServerAddress {
+  const url = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
+}
+
+export function kafkaBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+}
+
+export function databaseUrl(database: string): string {
+  const s = mysqlServer();
+  return `mysql://${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}@${s.host}:${s.port}/${database}`;
+}
+
+export function adminConnection(database?: string): Promise<Connection> {
+  return createConnection({ ...mysqlServer(), database, timezone: 'Z', multipleStatements: false });
+}
+
+export async function recreateDatabase(name: string): Promise<void> {
+  const c = await adminConnection();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  const c = await adminConnection();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface InfraPids {
+  mariadb: number;
+  kafka: number;
+}
+
+/**
+ * MariaDB and Kafka through the project's own scripts (idempotent; ~0.2 s when up), unless the
+ * environment names other servers. Returns the local servers' pids for metering.
+ */
+export function ensureInfra(log: (line: string) => void): InfraPids {
+  if (!process.env.DATABASE_URL || !process.env.KAFKA_BROKERS) {
+    execFileSync('bash', [path.join(REPO, 'scripts/infra/up.sh')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  const status = execFileSync('bash', [path.join(REPO, 'scripts/infra/status.sh')], { encoding: 'utf8' });
+  log(status.trim());
+  const pid = (name: string): number =>
+    Number(new RegExp(`^${name}: up .*?pid (\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { mariadb: pid('mariadb'), kafka: pid('kafka') };
+}

@@ -1,0 +1,62 @@
+import { type OneShotBlock, oneShotPlan } from '../plan';
+import type { SystemDriver } from '../systems/driver';
+import { measureRun, type RunContext, type RunResult } from './measure';
+import { startAfterLoad } from './timing';
+
+export interface SteadyResult extends RunResult {
+  rate: number;
+  sustained: boolean;
+}
+
+export interface SteadyOptions {
+  rates: number[];
+  seconds: number;
+  stopAtCeiling: boolean;
+  sustainP99Ms: number;
+  /** Far-future jobs kept pending during the runs (backlog workload). */
+  pending: OneShotBlock | null;
+  label: (rate: number) => string;
+}
+
+export function isSustained(result: RunResult, sustainP99Ms: number): boolean {
+  return result.missing === 0 && result.lateness.p99 <= sustainP99Ms;
+}
+
+/** Jobs due at a constant rate: lateness to the effect, and whether the rate is kept up. */
+export async function steady(
+  drivers: SystemDriver[],
+  options: SteadyOptions,
+  ctx: RunContext,
+): Promise<SteadyResult[]> {
+  const results: SteadyResult[] = [];
+  const ceilingFound = new Set<string>();
+  for (const rate of options.rates) {
+    for (const driver of drivers) {
+      if (options.stopAtCeiling && ceilingFound.has(driver.name)) {
+        ctx.log(`  ${driver.name} ${options.label(rate)}: skipped (a lower rate was not sustained)`);
+        continue;
+      }
+      const loaded = await driver.loadPending(options.pending);
+      if (loaded > 1)
+        ctx.log(
+          `  ${driver.name}: ${options.pending?.count ?? 0} pending jobs loaded in ${loaded.toFixed(1)} s`,
+        );
+      const count = rate * options.seconds;
+      const block = {
+        prefix: `${options.label(rate)}-${driver.name}-`,
+        count,
+        startMs: startAfterLoad(driver, count),
+        perSec: rate,
+      };
+      const result = await measureRun(
+        driver,
+        oneShotPlan(options.label(rate), [block], options.pending),
+        ctx,
+      );
+      const sustained = isSustained(result, options.sustainP99Ms);
+      if (!sustained) ceilingFound.add(driver.name);
+      results.push({ ...result, rate, sustained });
+    }
+  }
+  return results;
+}

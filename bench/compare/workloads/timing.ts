@@ -1,0 +1,11 @@
+import type { SystemDriver } from '../systems/driver';
+
+/** Conservative load rates (jobs/s) of each system's set-up path, for choosing a start time after it. */
+const LOAD_RATE: Record<string, number> = { apscheduler: 5_000, bullmq: 10_000 };
+const DEFAULT_LOAD_RATE = 10_000;
+
+/** A due time far enough out for `jobs` jobs to be loaded and the processes started first. */
+export function startAfterLoad(driver: SystemDriver, jobs: number): number {
+  const rate = LOAD_RATE[driver.name] ?? DEFAULT_LOAD_RATE;
+  return Date.now() + 8_000 + Math.ceil((jobs / rate) * 1000);
+}
