@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { AdminModule } from '../admin/admin.module';
+import { CommandsModule } from '../commands/commands.module';
+import { OrdersModule } from '../orders/orders.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -30,6 +32,8 @@ export class AppModule {
         MessagingModule.forRoot(config),
         MetricsModule,
         AdminModule,
+        OrdersModule,
+        CommandsModule,
       ],
     };
   }

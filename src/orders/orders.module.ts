@@ -5,6 +5,7 @@ import { AppConfig } from '../app/config/app-config';
 import { CLOCK, JOB_STORE } from '../app/scheduler/tokens';
 import type { ServiceStore } from '../app/scheduler/scheduler.module';
 import { InboundRegistry } from '../messaging/inbound/inbound-registry';
+import { OutboxRelay } from '../messaging/outbox-relay';
 import { Scheduler, type Clock } from '../scheduler';
 import { OrderCreatedDto, OrderPaidDto } from './dto/order-events.dto';
 import { MemoryOrderStore } from './memory-order-store';
@@ -65,9 +66,12 @@ class OrdersRegistrar implements OnModuleInit {
     },
     {
       provide: OrdersService,
-      inject: [ORDER_STORE, AppConfig],
-      useFactory: (store: OrderStore, config: AppConfig): OrdersService =>
-        new OrdersService(store, { defaultTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS }),
+      inject: [ORDER_STORE, AppConfig, OutboxRelay],
+      useFactory: (store: OrderStore, config: AppConfig, relay: OutboxRelay): OrdersService =>
+        new OrdersService(store, {
+          defaultTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS,
+          onEventsAppended: () => relay.wake(),
+        }),
     },
     OrdersRegistrar,
   ],

@@ -9,6 +9,8 @@ export interface OrdersServiceOptions {
   /** ORDER_PAYMENT_TIMEOUT_SECONDS: used when the event carries no paymentTimeoutSeconds. */
   defaultTimeoutSeconds: number;
   busyRetry?: BusyRetryOptions;
+  /** Called after a payment appended a late-payment to the outbox (wakes the relay). */
+  onEventsAppended?: () => void;
 }
 
 /** Counts of what the handlers did (tests, logs, benchmarks). */
@@ -52,6 +54,7 @@ export class OrdersService {
       async (payment) => {
         const outcome = await this.store.recordPaid(payment);
         this.stats.paid[outcome]++;
+        if (outcome === 'late') this.options.onEventsAppended?.();
         return outcome === 'busy' ? 'busy' : 'done';
       },
       this.options.busyRetry ?? DEFAULT_BUSY_RETRY,
