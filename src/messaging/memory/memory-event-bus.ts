@@ -88,17 +88,18 @@ export class MemoryEventBus implements EventBus {
 
   subscribe(topics: string[], handler: BatchHandler): void {
     this.subscription = { topics: [...new Set(topics)], handler };
+    // Like a new Kafka group reading from the beginning: everything still retained is delivered,
+    // and from now on nothing is trimmed before it is committed.
+    for (const topic of topics) {
+      const log = this.log(topic);
+      log.committed ??= log.records.length > 0 ? Number(log.records[0].offset) : log.nextOffset;
+    }
   }
 
   async startConsuming(): Promise<void> {
     if (this.abort || !this.subscription) return;
     this.abort = new AbortController();
     const { topics, handler } = this.subscription;
-    // Like a new Kafka group reading from the beginning: everything still retained is delivered.
-    for (const topic of topics) {
-      const log = this.log(topic);
-      log.committed ??= log.records.length > 0 ? Number(log.records[0].offset) : log.nextOffset;
-    }
     this.loops = topics.map((topic) => this.consume(topic, handler, (this.abort as AbortController).signal));
   }
 
