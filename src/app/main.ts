@@ -3,12 +3,15 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
+import { setupHttp } from '../admin/http-setup';
 import { AppModule } from './app.module';
 import { ConfigError, isEmbedded, loadConfig } from './config/load-config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create(AppModule.forRoot(config));
+  // Logs are held until pino takes over Nest's logger in setupHttp.
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  setupHttp(app, config);
   // SIGTERM/SIGINT run every module's shutdown hooks: stop consuming, finish runs, flush the outbox.
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);

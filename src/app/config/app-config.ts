@@ -206,4 +206,11 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   ADMIN_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Largest HTTP request body accepted (JSON); larger ones get 413. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(16_777_216)
+  HTTP_MAX_BODY_BYTES = 1_048_576;
 }

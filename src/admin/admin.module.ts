@@ -1,0 +1,49 @@
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+
+import { AppConfig } from '../app/config/app-config';
+import { AdminJobsService } from './jobs/admin-jobs.service';
+import { JobsController } from './jobs/jobs.controller';
+import { ProblemFilter } from './problem/problem.filter';
+import { flattenValidationErrors, RequestValidationError } from './problem/request-errors';
+import { AdminThrottlerGuard } from './security/admin-throttler.guard';
+import { ApiKeyGuard } from './security/api-key.guard';
+import { TriggersController } from './triggers/triggers.controller';
+
+/** The strict body/query validation every route gets: unknown fields refused, types not coerced. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
+  });
+}
+
+/**
+ * The admin REST API (/v1/jobs, /v1/triggers/preview) and what guards every route: problem+json
+ * errors, validation, rate limit then API key on /v1/** (guards run in the order listed).
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'admin', ttl: 60_000, limit: config.ADMIN_RATE_LIMIT_PER_MINUTE }],
+      }),
+    }),
+  ],
+  controllers: [JobsController, TriggersController],
+  providers: [
+    AdminJobsService,
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_GUARD, useClass: AdminThrottlerGuard },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+  ],
+})
+export class AdminModule {}

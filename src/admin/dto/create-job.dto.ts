@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+import { MAX_JOB_ID_LENGTH } from '../../scheduler';
+import { TRIGGER_SCHEMA } from './trigger.schema';
+import { ActionDto } from './action.dto';
+import { OptionalNotNull, PRINTABLE } from './validators';
+
+/** Job options shared by create and update (DESIGN section 4). */
+export class JobOptionsDto {
+  @ApiPropertyOptional({
+    description: 'Seconds a run may be late and still run; null = however late (default)',
+    nullable: true,
+    example: 300,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  misfireGraceTime?: number | null;
+
+  @ApiPropertyOptional({ description: 'Run a backlog of missed runs once (default true)', example: true })
+  @OptionalNotNull()
+  @IsBoolean()
+  coalesce?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Runs in flight at once across replicas (default 1)',
+    minimum: 1,
+    maximum: 1000,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxInstances?: number;
+}
+
+export class CreateJobDto extends JobOptionsDto {
+  @ApiPropertyOptional({
+    description: 'Caller-chosen id (default: a UUID)',
+    maxLength: MAX_JOB_ID_LENGTH,
+    example: 'daily-sales-report',
+  })
+  @OptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_JOB_ID_LENGTH)
+  @Matches(PRINTABLE, { message: 'id must not contain control characters' })
+  id?: string;
+
+  @ApiPropertyOptional({
+    description: 'A label (default: the handler name)',
+    maxLength: 255,
+    example: 'Daily sales report',
+  })
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(255)
+  name?: string;
+
+  @ApiProperty(TRIGGER_SCHEMA)
+  @IsObject()
+  trigger!: Record<string, unknown>;
+
+  @ApiProperty({ type: ActionDto })
+  @ValidateNested()
+  @IsObject()
+  @Type(() => ActionDto)
+  action!: ActionDto;
+
+  @ApiPropertyOptional({ description: 'Add the job paused (no next run time until resumed)', example: false })
+  @OptionalNotNull()
+  @IsBoolean()
+  paused?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Replace a job with the same id instead of answering 409',
+    example: false,
+  })
+  @OptionalNotNull()
+  @IsBoolean()
+  replaceExisting?: boolean;
+}
+
+/** PATCH: name, options and action; the trigger changes through /reschedule. */
+export class UpdateJobDto extends JobOptionsDto {
+  @ApiPropertyOptional({ maxLength: 255 })
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(255)
+  name?: string;
+
+  @ApiPropertyOptional({ type: ActionDto })
+  @OptionalNotNull()
+  @ValidateNested()
+  @IsObject()
+  @Type(() => ActionDto)
+  action?: ActionDto;
+}
+
+export class RescheduleJobDto {
+  @ApiProperty(TRIGGER_SCHEMA)
+  @IsObject()
+  trigger!: Record<string, unknown>;
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+
+import { type AddJobInput, type Job, type JobChanges, JobLookupError, Scheduler } from '../../scheduler';
+import { type CreateJobDto, type UpdateJobDto } from '../dto/create-job.dto';
+import type { JobDetailDto, JobDto, JobPageDto, RunDto, RunNowDto } from '../dto/job.response';
+import type { ListJobsQuery } from '../dto/query.dto';
+import { parseTriggerInput } from '../triggers/trigger-input';
+import { compareKeys, decodeCursor, encodeCursor, keyOf } from './cursor';
+import { toJobDto, toRunDto } from './job-view';
+import { checkPublishArgs } from './publish-args';
+
+export const PUBLISH_HANDLER = 'publish';
+const LAST_RUNS = 10;
+const DEFAULT_PAGE = 100;
+
+/**
+ * The admin API's use of the engine: DTOs in, engine calls with its semantics unchanged, views
+ * out. Engine errors pass through to the problem filter.
+ */
+@Injectable()
+export class AdminJobsService {
+  constructor(private readonly scheduler: Scheduler) {}
+
+  async create(dto: CreateJobDto): Promise<JobDto> {
+    const { spec } = parseTriggerInput(dto.trigger);
+    if (dto.action.handler === PUBLISH_HANDLER) checkPublishArgs(dto.action.args);
+    const input: AddJobInput = {
+      id: dto.id,
+      name: dto.name,
+      trigger: spec,
+      action: {
+        handler: dto.action.handler,
+        ...(dto.action.args !== undefined ? { args: dto.action.args } : {}),
+      },
+      misfireGraceTime: dto.misfireGraceTime,
+      coalesce: dto.coalesce,
+      maxInstances: dto.maxInstances,
+      paused: dto.paused,
+      replaceExisting: dto.replaceExisting,
+    };
+    return toJobDto(await this.scheduler.addJob(input));
+  }
+
+  async list(query: ListJobsQuery): Promise<JobPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    const jobs = (await this.scheduler.getJobs())
+      .filter((job) => matches(job, query))
+      .filter((job) => after === null || compareKeys(keyOf(job), after) > 0)
+      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+    const page = jobs.slice(0, limit);
+    const more = jobs.length > limit;
+    return { items: page.map(toJobDto), nextCursor: more ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  async get(id: string): Promise<JobDetailDto> {
+    const job = await this.require(id);
+    const runs = await this.scheduler.getRunHistory(id, LAST_RUNS);
+    return { ...toJobDto(job), lastRuns: runs.map(toRunDto) };
+  }
+
+  async update(id: string, dto: UpdateJobDto): Promise<JobDto> {
+    if (dto.action?.handler === PUBLISH_HANDLER) checkPublishArgs(dto.action.args);
+    const changes: JobChanges = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.action !== undefined)
+      changes.action = {
+        handler: dto.action.handler,
+        ...(dto.action.args !== undefined ? { args: dto.action.args } : {}),
+      };
+    if (dto.misfireGraceTime !== undefined) changes.misfireGraceTime = dto.misfireGraceTime;
+    if (dto.coalesce !== undefined) changes.coalesce = dto.coalesce;
+    if (dto.maxInstances !== undefined) changes.maxInstances = dto.maxInstances;
+    return toJobDto(await this.scheduler.modifyJob(id, changes));
+  }
+
+  async reschedule(id: string, trigger: unknown): Promise<JobDto> {
+    const { spec } = parseTriggerInput(trigger);
+    return toJobDto(await this.scheduler.rescheduleJob(id, spec));
+  }
+
+  async pause(id: string): Promise<JobDto> {
+    return toJobDto(await this.scheduler.pauseJob(id));
+  }
+
+  /** Null when the trigger had no more fire times and the engine removed the job. */
+  async resume(id: string): Promise<JobDto | null> {
+    const job = await this.scheduler.resumeJob(id);
+    return job ? toJobDto(job) : null;
+  }
+
+  async runNow(id: string): Promise<RunNowDto> {
+    const result = await this.scheduler.runJobNow(id);
+    return { jobId: id, scheduledAt: result.scheduledAt.toISOString(), outcome: result.outcome };
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.scheduler.removeJob(id);
+  }
+
+  /** A job's run history, newest first; 404 for an unknown id (history outlives removal only in the store). */
+  async runs(id: string, limit: number): Promise<RunDto[]> {
+    await this.require(id);
+    return (await this.scheduler.getRunHistory(id, limit)).map(toRunDto);
+  }
+
+  private async require(id: string): Promise<Job> {
+    const job = await this.scheduler.getJob(id);
+    if (!job) throw new JobLookupError(id);
+    return job;
+  }
+}
+
+function matches(job: Job, q: ListJobsQuery): boolean {
+  if (q.state === 'paused' && !job.paused) return false;
+  if (q.state === 'scheduled' && job.paused) return false;
+  if (q.triggerType !== undefined && job.trigger.type !== q.triggerType) return false;
+  if (q.namePrefix !== undefined && !job.name.startsWith(q.namePrefix)) return false;
+  return true;
+}

@@ -1,0 +1,27 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+import { requestIdOf } from '../../app/logging/request-context';
+
+import { PROBLEM_CONTENT_TYPE } from './problem-details';
+import { toProblem } from './problem-mapping';
+
+/** Every error, from any route, leaves as application/problem+json (registered as APP_FILTER). */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const problem = toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? error : String(error));
+    if (res.headersSent) return;
+    const requestId = requestIdOf(req);
+    res
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify({ ...problem, instance: req.originalUrl?.split('?')[0], requestId }));
+  }
+}

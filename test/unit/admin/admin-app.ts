@@ -1,0 +1,33 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+
+import { setupHttp } from '../../../src/admin/http-setup';
+import { AppModule } from '../../../src/app/app.module';
+import { loadConfig } from '../../../src/app/config/load-config';
+import { CLOCK } from '../../../src/app/scheduler/tokens';
+import { FakeClock, Scheduler } from '../../../src/scheduler';
+
+/** Half a minute past midnight: nothing created at start is due at once. */
+export const START = '2026-03-27T00:00:30.000Z';
+export const API_KEY = 'test-admin-key-0123456789';
+
+export interface AdminTestApp {
+  app: INestApplication;
+  clock: FakeClock;
+  scheduler: Scheduler;
+}
+
+/** The whole app in embedded mode (memory store, in-memory bus) with a fake clock, as main.ts sets it up. */
+export async function createAdminTestApp(env: Record<string, string> = {}): Promise<AdminTestApp> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEYS: API_KEY, ...env });
+  const clock = new FakeClock(new Date(START));
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  setupHttp(app, config);
+  await app.init();
+  const scheduler = app.get(Scheduler);
+  return { app, clock, scheduler };
+}
