@@ -28,8 +28,15 @@ describe('app in embedded mode', () => {
     expect(app.get(Scheduler).running).toBe(true);
   });
 
-  it('is ready with only the scheduler to check', async () => {
+  it('is ready with the scheduler, the outbox relay and the in-memory consumer to check', async () => {
     const res = await request(app.getHttpServer()).get('/health/ready').expect(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { scheduler: { status: 'up' } } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: {
+        scheduler: { status: 'up' },
+        outbox: { status: 'up', detail: 'backlog 0' },
+        inbound: { status: 'up', detail: expect.stringMatching(/topic/) },
+      },
+    });
   });
 });
