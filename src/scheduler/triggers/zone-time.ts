@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ValidationError } from '../errors';
+import { cachedOffset } from './offset-cache';
 
 /**
  * Wall-clock helpers shared by every trigger. A "wall" value is the local date-time encoded as
@@ -21,7 +22,7 @@ export function resolveZone(field: string, name: string | undefined): IANAZone {
 
 /** UTC offset in ms at an instant. */
 export function offsetAt(zone: IANAZone, instantMs: number): number {
-  return zone.offset(instantMs) * MINUTE_MS;
+  return cachedOffset(zone, instantMs) * MINUTE_MS;
 }
 
 /** The wall-clock value (see above) of an instant in `zone`. */
