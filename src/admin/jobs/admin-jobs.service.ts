@@ -1,15 +1,22 @@
 import { Injectable } from '@nestjs/common';
 
-import { type AddJobInput, type Job, type JobChanges, JobLookupError, Scheduler } from '../../scheduler';
+import { PUBLISH_ACTION, parsePublishArgs } from '../../messaging/publish-handler';
+import { PublishArgsError } from '../../messaging/errors';
+import {
+  type AddJobInput,
+  type Job,
+  type JobChanges,
+  JobLookupError,
+  Scheduler,
+  ValidationError,
+} from '../../scheduler';
 import { type CreateJobDto, type UpdateJobDto } from '../dto/create-job.dto';
 import type { JobDetailDto, JobDto, JobPageDto, RunDto, RunNowDto } from '../dto/job.response';
 import type { ListJobsQuery } from '../dto/query.dto';
 import { parseTriggerInput } from '../triggers/trigger-input';
 import { compareKeys, decodeCursor, encodeCursor, keyOf } from './cursor';
 import { toJobDto, toRunDto } from './job-view';
-import { checkPublishArgs } from './publish-args';
 
-export const PUBLISH_HANDLER = 'publish';
 const LAST_RUNS = 10;
 const DEFAULT_PAGE = 100;
 
@@ -23,7 +30,7 @@ export class AdminJobsService {
 
   async create(dto: CreateJobDto): Promise<JobDto> {
     const { spec } = parseTriggerInput(dto.trigger);
-    if (dto.action.handler === PUBLISH_HANDLER) checkPublishArgs(dto.action.args);
+    if (dto.action.handler === PUBLISH_ACTION) checkPublishArgs(dto.action.args);
     const input: AddJobInput = {
       id: dto.id,
       name: dto.name,
@@ -60,7 +67,7 @@ export class AdminJobsService {
   }
 
   async update(id: string, dto: UpdateJobDto): Promise<JobDto> {
-    if (dto.action?.handler === PUBLISH_HANDLER) checkPublishArgs(dto.action.args);
+    if (dto.action?.handler === PUBLISH_ACTION) checkPublishArgs(dto.action.args);
     const changes: JobChanges = {};
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.action !== undefined)
@@ -117,4 +124,15 @@ function matches(job: Job, q: ListJobsQuery): boolean {
   if (q.triggerType !== undefined && job.trigger.type !== q.triggerType) return false;
   if (q.namePrefix !== undefined && !job.name.startsWith(q.namePrefix)) return false;
   return true;
+}
+
+/** The publish action's args are checked when the job is stored, not at its first fire. */
+function checkPublishArgs(args: unknown): void {
+  try {
+    parsePublishArgs(args);
+  } catch (error) {
+    if (!(error instanceof PublishArgsError)) throw error;
+    const field = error.field === 'args' ? 'action.args' : `action.args.${error.field}`;
+    throw new ValidationError(field, error.reason);
+  }
 }
