@@ -25,7 +25,9 @@ export class MySqlOrderStore implements OrderStore {
     for (let i = 0; i < orders.length; i += CREATED_CHUNK) {
       const chunk = orders.slice(i, i + CREATED_CHUNK);
       outcomes.push(
-        ...(await this.raceSafe('recordCreated', (sql) => insertCreatedOrders(sql, chunk, this.clock.now()))),
+        ...(await this.raceSafe('recordCreated', (sql, attempt) =>
+          insertCreatedOrders(sql, chunk, this.clock.now(), attempt > 1),
+        )),
       );
     }
     return outcomes;
@@ -50,14 +52,14 @@ export class MySqlOrderStore implements OrderStore {
    * One transaction (deadlocks retried by withConnection). A concurrent writer that inserted the
    * same order first (another consumer during a rebalance) rolls ours back: the retry sees its row.
    */
-  private async raceSafe<T>(operation: string, work: (sql: Sql) => Promise<T>): Promise<T> {
+  private async raceSafe<T>(operation: string, work: (sql: Sql, attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await withConnection(
           this.dataSource,
           operation,
           { transaction: true, retry: DEFAULT_RETRY },
-          work,
+          (sql) => work(sql, attempt),
         );
       } catch (error) {
         const race = error instanceof OrderInsertRaceError || errnoOf(error) === ER_DUP_ENTRY;

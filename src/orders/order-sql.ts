@@ -1,3 +1,4 @@
+import { JOB_INSERT_COLUMNS, jobInsertValues } from '../persistence/job-row';
 import { insertNewJobs } from '../persistence/job-write-sql';
 import { insertOutboxRows } from '../persistence/outbox-sql';
 import { BY_ID, execute, selectRows, type Sql } from '../persistence/sql-session';
@@ -29,6 +30,7 @@ export async function insertCreatedOrders(
   sql: Sql,
   orders: OrderToSchedule[],
   now: Date,
+  careful = false,
 ): Promise<CreatedOutcome[]> {
   const at = toSqlTime(now);
   const locked = await selectRows<StateRow>(
@@ -69,8 +71,16 @@ export async function insertCreatedOrders(
         at,
       ]),
     ]);
-    const inserted = await insertNewJobs(sql, fresh.map(orderTimeoutJob), now);
-    if (inserted === null) throw new OrderInsertRaceError();
+    const jobs = fresh.map(orderTimeoutJob);
+    if (careful) {
+      // After a duplicate-key failure: skip job ids that exist without an order row (hand-made).
+      if ((await insertNewJobs(sql, jobs, now)) === null) throw new OrderInsertRaceError();
+    } else {
+      // Fast path: a fresh order row means its job id is free (both are written together only here).
+      await execute(sql, `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} VALUES ?`, [
+        jobs.map((job) => jobInsertValues(job, now)),
+      ]);
+    }
   }
   for (const order of tombstoned) {
     await execute(
