@@ -1,24 +1,26 @@
-import { CronExpressionParser, type CronExpression } from 'cron-parser';
+import { CronExpressionParser } from 'cron-parser';
 import type { IANAZone } from 'luxon';
 import { ValidationError } from '../../errors';
 import { applyJitter, type RandomSource } from '../jitter';
 import type { CronTriggerSpec, Trigger } from '../trigger';
 import { jitterSeconds } from '../validate';
 import { checkDateOrder, firstFireAtOrAfter, parseTriggerDate, resolveZone } from '../zone-time';
+import { CrontabSchedule } from './crontab-schedule';
 
 const FIELD_KEYS = ['year', 'month', 'day', 'week', 'dayOfWeek', 'hour', 'minute', 'second'] as const;
 
 /**
  * A cron trigger given as a crontab string (`expr`, 5 fields, or 6 with seconds first), read by
  * cron-parser with standard crontab meaning: day-of-week 0 = Sunday, day-of-month and day-of-week
- * both restricted means either, `L` and `#`. cron-parser matches wall-clock times in UTC (no DST
- * there); the zone and the project's DST rule are applied around it, as for every wall-clock
- * trigger, because cron-parser's own zone handling skips or misplaces fires near DST changes.
+ * both restricted means either, `L` and `#`. cron-parser only parses; CrontabSchedule finds the
+ * matching wall-clock times with cron-parser's rules (its own iterator costs ~1 ms per answer),
+ * and the zone and the project's DST rule are applied around that, as for every wall-clock
+ * trigger (cron-parser's own zone handling skips or misplaces fires near DST changes).
  */
 export class CrontabTrigger implements Trigger {
   readonly type = 'cron';
   private readonly zone: IANAZone;
-  private readonly matcher: CronExpression;
+  private readonly schedule: CrontabSchedule;
   private readonly startDate?: Date;
   private readonly endDate?: Date;
   private readonly jitter?: number;
@@ -40,7 +42,8 @@ export class CrontabTrigger implements Trigger {
     if (/(?<![a-z])h(?![a-z])/i.test(expr))
       throw new ValidationError('expr', "'H' (hashed values) is not supported");
     try {
-      this.matcher = CronExpressionParser.parse(expr, { currentDate: new Date(0), tz: 'UTC', strict: false });
+      const parsed = CronExpressionParser.parse(expr, { tz: 'UTC', strict: false });
+      this.schedule = new CrontabSchedule(parsed.fields);
     } catch (error) {
       throw new ValidationError('expr', error instanceof Error ? error.message : String(error));
     }
@@ -49,24 +52,14 @@ export class CrontabTrigger implements Trigger {
     if (spec.endDate !== undefined) this.endDate = parseTriggerDate('endDate', spec.endDate, this.zone);
     checkDateOrder(this.startDate, this.endDate);
     this.jitter = jitterSeconds(spec.jitter);
-    if (this.nextMatch(0) === null)
+    if (this.schedule.nextMatch(0) === null)
       throw new ValidationError('expr', 'the expression never matches any date');
-  }
-
-  /** The first wall-clock value >= `wall` matching the expression, or null. */
-  private nextMatch(wall: number): number | null {
-    try {
-      this.matcher.reset(new Date(wall - 1)); // next() is strictly after its current date
-      return this.matcher.next().getTime();
-    } catch {
-      return null; // cron-parser gives up (loop limit) when nothing matches any more
-    }
   }
 
   getNextFireTime(previous: Date | null, now: Date): Date | null {
     let start = previous ? previous.getTime() + 1 : now.getTime();
     if (!previous && this.startDate) start = Math.max(start, this.startDate.getTime());
-    const next = firstFireAtOrAfter(this.zone, start, (wall) => this.nextMatch(wall));
+    const next = firstFireAtOrAfter(this.zone, start, (wall) => this.schedule.nextMatch(wall));
     if (next === null || (this.endDate && next > this.endDate.getTime())) return null;
     return applyJitter(new Date(next), this.jitter, this.random, this.endDate);
   }
