@@ -4,11 +4,11 @@ import type { SchedulerEventMap, TypedEmitter } from './events';
 import type { ExecutionResult, Executor } from './executor/executor';
 import { createRunContext, type ActionHandler } from './handlers';
 import type { Job } from './job';
-import { parseTrigger } from './job-builder';
 import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
 import type { Clock } from './ports/clock';
 import type { JobStore, RunCompletion, RunRecord } from './ports/job-store';
+import { TriggerCache } from './trigger-cache';
 import type { RandomSource, Trigger } from './triggers';
 
 /** A job this replica holds under a lease, from acquisition until its completion commits. */
@@ -50,8 +50,11 @@ export interface RunDispatcherDeps {
  */
 export class RunDispatcher {
   readonly held = new Map<string, HeldJob>();
+  private readonly triggers: TriggerCache;
 
-  constructor(private readonly deps: RunDispatcherDeps) {}
+  constructor(private readonly deps: RunDispatcherDeps) {
+    this.triggers = new TriggerCache(deps.random);
+  }
 
   /** Instances running or queued in the executor. */
   get pendingRuns(): number {
@@ -62,7 +65,7 @@ export class RunDispatcher {
   admit(job: Job, leaseUntil: number): void {
     const held = this.hold(job, leaseUntil, true);
     try {
-      held.trigger = parseTrigger(job.trigger, this.deps.random);
+      held.trigger = this.triggers.get(job.trigger);
     } catch (error) {
       void this.pauseUnreadable(held, error);
       return;

@@ -11,13 +11,26 @@ import { cachedOffset } from './offset-cache';
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
+/**
+ * Zones already validated. isValidZone builds an Intl.DateTimeFormat on each call (about half the
+ * scheduler's CPU when triggers are rebuilt per fire); the set of zone names in use is small.
+ * Unknown names are not cached; valid ones are bounded anyway, as Intl accepts any letter case.
+ */
+const validZones = new Map<string, IANAZone>();
+const MAX_CACHED_ZONES = 1_000;
+
 /** A validated IANA zone. An unknown name is a ValidationError, never a silent UTC. */
 export function resolveZone(field: string, name: string | undefined): IANAZone {
   const zoneName = name ?? 'UTC';
+  const cached = typeof zoneName === 'string' ? validZones.get(zoneName) : undefined;
+  if (cached) return cached;
   if (typeof zoneName !== 'string' || !IANAZone.isValidZone(zoneName)) {
     throw new ValidationError(field, `unknown time zone '${String(zoneName)}'`);
   }
-  return IANAZone.create(zoneName);
+  const zone = IANAZone.create(zoneName);
+  if (validZones.size >= MAX_CACHED_ZONES) validZones.clear();
+  validZones.set(zoneName, zone);
+  return zone;
 }
 
 /** UTC offset in ms at an instant. */
