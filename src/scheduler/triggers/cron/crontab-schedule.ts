@@ -18,7 +18,8 @@ export type CrontabFields = CronExpression['fields'];
 /** next[v] = the smallest accepted value >= v, or -1 (the table runs one past `max`). */
 function nextTable(values: readonly unknown[], max: number): Int8Array {
   const table = new Int8Array(max + 2).fill(-1);
-  for (let v = max; v >= 0; v--) table[v] = values.includes(v) ? v : table[v + 1];
+  for (const v of values) if (typeof v === 'number' && v >= 0 && v <= max) table[v] = v;
+  for (let v = max; v >= 0; v--) if (table[v] < 0) table[v] = table[v + 1];
   return table;
 }
 
