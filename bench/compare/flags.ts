@@ -28,6 +28,7 @@ export interface BenchConfig {
   oursBatch: number;
   oursConcurrency: number;
   oursPool: number;
+  oursZoneCache: boolean;
   bullConcurrency: number;
   apsThreads: number;
   redisPort: number;
@@ -43,13 +44,14 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --steady-rates a,b         jobs due per second (500,1000,2000,4000)
   --steady-seconds S         length of each steady run (60)
   --no-stop-at-ceiling       run every rate even after a system missed a lower one
-  --sustain-p99-ms MS        p99 lateness under which a rate counts as sustained (1000)
+  --sustain-p99-ms MS        p99 lateness under which a rate counts as sustained (2000)
   --backlog-sizes a,b        far-future jobs pending during the backlog runs (100000,5000000)
   --backlog-rate R, --backlog-seconds S   the steady run measured over the backlog (1000, 60)
   --ingest-jobs N, --ingest-seconds S     jobs per ingest API, capped by time (100000, 30)
   --recurring-jobs N, --recurring-period S, --recurring-seconds S   (10000, 10, 120)
   --drain-timeout S          cut a run off this long after its last due time (300)
-  --ours-batch N, --ours-concurrency N, --ours-pool N   engine batch size, runs in flight, MySQL pool (500, 1000, 10)
+  --ours-batch N, --ours-concurrency N, --ours-pool N   engine batch size, runs in flight, MySQL pool (1000, 2000, 10)
+  --ours-zone-cache          experiment: memoize luxon zone validation in our replicas (not the shipped code)
   --bull-concurrency N       BullMQ worker concurrency (200)
   --aps-threads N            APScheduler ThreadPoolExecutor workers (20)
   --redis-port P             the bench's own Redis (6390)
@@ -83,6 +85,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
       'ours-batch': { type: 'string' },
       'ours-concurrency': { type: 'string' },
       'ours-pool': { type: 'string' },
+      'ours-zone-cache': { type: 'boolean' },
       'bull-concurrency': { type: 'string' },
       'aps-threads': { type: 'string' },
       'redis-port': { type: 'string' },
@@ -112,7 +115,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     steadyRates: pick(values['steady-rates'], [500, 1000, 2000, 4000], [500, 2000], list),
     steadySeconds: pick(values['steady-seconds'], 60, 10, Number),
     stopAtCeiling: !values['no-stop-at-ceiling'],
-    sustainP99Ms: Number(values['sustain-p99-ms'] ?? 1000),
+    sustainP99Ms: Number(values['sustain-p99-ms'] ?? 2000),
     backlogSizes: pick(values['backlog-sizes'], [100_000, 5_000_000], [20_000, 200_000], list),
     backlogRate: pick(values['backlog-rate'], 1000, 1000, Number),
     backlogSeconds: pick(values['backlog-seconds'], 60, 10, Number),
@@ -122,9 +125,10 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     recurringPeriodS: pick(values['recurring-period'], 10, 5, Number),
     recurringSeconds: pick(values['recurring-seconds'], 120, 20, Number),
     drainTimeoutS: pick(values['drain-timeout'], 300, 60, Number),
-    oursBatch: Number(values['ours-batch'] ?? 500),
-    oursConcurrency: Number(values['ours-concurrency'] ?? 1000),
+    oursBatch: Number(values['ours-batch'] ?? 1000),
+    oursConcurrency: Number(values['ours-concurrency'] ?? 2000),
     oursPool: Number(values['ours-pool'] ?? 10),
+    oursZoneCache: values['ours-zone-cache'] ?? false,
     bullConcurrency: Number(values['bull-concurrency'] ?? 200),
     apsThreads: Number(values['aps-threads'] ?? 20),
     redisPort: Number(values['redis-port'] ?? 6390),

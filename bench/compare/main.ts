@@ -62,6 +62,7 @@ async function main(): Promise<void> {
         batchSize: config.oursBatch,
         maxConcurrency: config.oursConcurrency,
         poolSize: config.oursPool,
+        zoneCache: config.oursZoneCache,
       });
     if (name === 'bullmq') return new BullDriver(redis, config.bullConcurrency);
     return new ApsDriver(python, config.apsThreads);
@@ -79,50 +80,63 @@ async function main(): Promise<void> {
     ingest: IngestRow[];
     recurring: RunResult[];
   } = { herd: [], steady: [], backlog: [], ingest: [], recurring: [] };
+  const failures: string[] = [];
   try {
     for (const workload of config.workloads) {
       log(`\n== ${workload}`);
-      if (workload === 'herd') results.herd = await herd(drivers, config.herdJobs, ctx);
-      if (workload === 'steady')
-        results.steady = await steady(
-          drivers,
-          {
-            rates: config.steadyRates,
-            seconds: config.steadySeconds,
-            stopAtCeiling: config.stopAtCeiling,
-            sustainP99Ms: config.sustainP99Ms,
-            pending: null,
-            label: (r) => `steady-${r}`,
-          },
-          ctx,
-        );
-      if (workload === 'backlog') {
-        for (const size of config.backlogSizes) {
-          const pending = { prefix: 'pending-', count: size, startMs: Date.UTC(2099, 0, 1), perSec: 1 };
-          results.backlog.push(
-            ...(await steady(
-              drivers,
-              {
-                rates: [config.backlogRate],
-                seconds: config.backlogSeconds,
-                stopAtCeiling: false,
-                sustainP99Ms: config.sustainP99Ms,
-                pending,
-                label: () => `backlog-${size}`,
-              },
-              ctx,
-            )),
+      try {
+        if (workload === 'herd') results.herd = await herd(drivers, config.herdJobs, ctx);
+        if (workload === 'steady')
+          results.steady = await steady(
+            drivers,
+            {
+              rates: config.steadyRates,
+              seconds: config.steadySeconds,
+              stopAtCeiling: config.stopAtCeiling,
+              sustainP99Ms: config.sustainP99Ms,
+              pending: null,
+              label: (r) => `steady-${r}`,
+            },
+            ctx,
           );
+        if (workload === 'backlog') {
+          for (const size of config.backlogSizes) {
+            const pending = { prefix: 'pending-', count: size, startMs: Date.UTC(2099, 0, 1), perSec: 1 };
+            results.backlog.push(
+              ...(await steady(
+                drivers,
+                {
+                  rates: [config.backlogRate],
+                  seconds: config.backlogSeconds,
+                  stopAtCeiling: false,
+                  sustainP99Ms: config.sustainP99Ms,
+                  pending,
+                  label: () => `backlog-${size}`,
+                },
+                ctx,
+              )),
+            );
+          }
         }
-      }
-      if (workload === 'ingest')
-        results.ingest = await ingest(drivers, config.ingestJobs, config.ingestSeconds, ctx);
-      if (workload === 'recurring')
-        results.recurring = await recurring(
-          drivers,
-          { jobs: config.recurringJobs, periodS: config.recurringPeriodS, seconds: config.recurringSeconds },
-          ctx,
+        if (workload === 'ingest')
+          results.ingest = await ingest(drivers, config.ingestJobs, config.ingestSeconds, ctx);
+        if (workload === 'recurring')
+          results.recurring = await recurring(
+            drivers,
+            {
+              jobs: config.recurringJobs,
+              periodS: config.recurringPeriodS,
+              seconds: config.recurringSeconds,
+            },
+            ctx,
+          );
+      } catch (error) {
+        // One workload failing (e.g. a broker restarted under it) leaves the others' results.
+        failures.push(`${workload}: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          `  ${workload} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
+      }
     }
   } finally {
     for (const d of drivers) await d.close().catch(() => {});
@@ -132,7 +146,7 @@ async function main(): Promise<void> {
   }
   facts.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
   const minutes = (Date.now() - started) / 60_000;
-  report(config, facts, versions, results, minutes, python);
+  report(config, facts, versions, results, minutes, python, failures);
 }
 
 function report(
@@ -148,6 +162,7 @@ function report(
   },
   minutes: number,
   python: string,
+  failures: string[],
 ): void {
   const scaled: string[] = [];
   if (config.quick)
@@ -203,6 +218,7 @@ function report(
       `load average ${facts.loadAverageAtStart.join(' ')} at start, ${facts.loadAverageAtEnd?.join(' ')} at end.`,
     `Peers: APScheduler ${versions.apscheduler} (SQLAlchemy ${versions.sqlalchemy}), BullMQ ${versions.bullmq} on ${versions.redis.split(' ').slice(0, 3).join(' ')} (persistence: ${versions.redisPersistence}).`,
     ...(scaled.length ? ['', `Scaled: ${scaled.join('; ')}.`] : []),
+    ...(failures.length ? ['', `FAILED workloads: ${failures.join('; ')}`] : []),
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');

@@ -20,7 +20,15 @@ export class Child {
 
   /** Fork `script` (a sibling .js of this file), send it `config`, resolve once it is ready. */
   static start(script: string, label: string, config: unknown): Promise<Child> {
-    const proc = fork(path.join(__dirname, script), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // BENCH_CHILD_NODE_ARGS: extra node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const execArgv = [
+      ...process.execArgv,
+      ...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ];
+    const proc = fork(path.join(__dirname, script), [], {
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const child = new Child(label, proc);
     return new Promise((resolve, reject) => {
       proc.on('message', (message: FromChild) => {

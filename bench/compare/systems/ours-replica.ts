@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 
+import { IANAZone } from 'luxon';
 import { DataSource } from 'typeorm';
 
 import { dataSourceOptions } from '../../../src/persistence/data-source';
 import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
 import { SystemClock } from '../../../src/scheduler/clocks/system-clock';
 import { Scheduler } from '../../../src/scheduler/scheduler';
+import { KafkaEventBus } from '../../../src/messaging/kafka/kafka-event-bus';
+import { OutboxRelay } from '../../../src/messaging/outbox-relay';
 import { benchKafka } from '../kafka';
-import { BenchRelay } from './bench-relay';
 import { orderTimeoutMessages } from './order-timeout';
 import { onStart, reportProgress, type OursReplicaConfig } from './replica-protocol';
 
@@ -17,6 +19,7 @@ import { onStart, reportProgress, type OursReplicaConfig } from './replica-proto
  * per fire, and (on one replica) the outbox relay to Kafka. Forked by systems/ours.ts.
  */
 onStart<OursReplicaConfig>(async (config) => {
+  if (config.zoneCache) cacheZoneValidity();
   const clock = new SystemClock();
   const ds = new DataSource(dataSourceOptions(config.databaseUrl, { poolSize: config.poolSize }));
   await ds.initialize();
@@ -46,26 +49,60 @@ onStart<OursReplicaConfig>(async (config) => {
   scheduler.on('job.error', () => errors++);
   scheduler.on('scheduler.error', () => errors++);
 
-  let relay: BenchRelay | null = null;
-  const producer = benchKafka(`bench-ours-${config.owner}`).producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
+  // The service's own relay and Kafka adapter (idempotent producer, acks=all), with its default
+  // batch (500) and poll (100 ms), woken by runs that emitted events as the service wires it.
+  let relay: OutboxRelay | null = null;
+  const bus = new KafkaEventBus(benchKafka(`bench-ours-${config.owner}`), {
+    groupId: `bench7-${config.owner}`,
+    fromBeginning: true,
+    topicPartitions: 3,
+    replicationFactor: 1,
+    maxBatch: 500,
+    partitionsConcurrently: 1,
   });
   if (config.relay) {
-    await producer.connect();
-    relay = new BenchRelay(store, producer);
+    relay = new OutboxRelay(store, bus, clock, {
+      batchSize: 500,
+      pollMs: 100,
+      retentionHours: 24,
+      downAfterMs: 60_000,
+    });
+    const r = relay;
+    scheduler.on('job.executed', (e) => {
+      if (e.events.length > 0) r.wake();
+    });
     relay.start();
   }
   await store.start();
   await scheduler.start();
-  const progress = reportProgress(() => ({ committed, published: relay?.published ?? 0 }));
+  const progress = reportProgress(() => ({ committed, published: relay?.status().relayed ?? 0 }));
 
   return async () => {
     clearInterval(progress);
     await scheduler.shutdown({ wait: false });
     await relay?.stop();
-    if (config.relay) await producer.disconnect();
+    await bus.close();
     await ds.destroy();
-    return { committed, published: relay?.published ?? 0, errors, lockRetries: store.stats.lockRetries };
+    return {
+      committed,
+      published: relay?.status().relayed ?? 0,
+      errors,
+      lockRetries: store.stats.lockRetries,
+    };
   };
 });
+
+/**
+ * Experiment (--ours-zone-cache, off by default): memoize luxon's IANAZone.isValidZone, which builds
+ * an Intl.DateTimeFormat on every call and is reached once per admitted job (DateTrigger →
+ * resolveZone). Measures what caching resolved zones in src/scheduler/triggers/zone-time.ts would buy.
+ */
+function cacheZoneValidity(): void {
+  const original = IANAZone.isValidZone.bind(IANAZone);
+  const known = new Map<string, boolean>();
+  IANAZone.isValidZone = (zone: string): boolean => {
+    let valid = known.get(zone);
+    if (valid === undefined) known.set(zone, (valid = original(zone)));
+    return valid;
+  };
+}

@@ -25,6 +25,12 @@ export interface OursOptions {
   batchSize: number;
   maxConcurrency: number;
   poolSize: number;
+  zoneCache: boolean;
+}
+
+/** A DATETIME literal (UTC); FROM_UNIXTIME stops at 2038 on MariaDB 10.11. */
+function sqlTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
 
 function oneShot(id: string, at: number): Job {
@@ -91,7 +97,7 @@ export class OursDriver implements SystemDriver {
             'INSERT INTO scheduler_jobs (id, name, `trigger`, action, paused, next_run_time, created_at, updated_at) ' +
             `SELECT CONCAT('${pending.prefix}', seq), 'order-timeout', ` +
             `'{"type":"date","runDate":"2099-01-01T00:00:00.000Z"}', '{"handler":"orderTimeout"}', 0, ` +
-            `FROM_UNIXTIME(${pending.startMs / 1000}) + INTERVAL seq SECOND, NOW(3), NOW(3) FROM seq_${from}_to_${to}`,
+            `'${sqlTime(pending.startMs)}' + INTERVAL seq SECOND, NOW(3), NOW(3) FROM seq_${from}_to_${to}`,
         );
         await c.query('ANALYZE TABLE scheduler_jobs');
       } finally {
@@ -138,6 +144,7 @@ export class OursDriver implements SystemDriver {
           batchSize: this.options.batchSize,
           maxConcurrency: this.options.maxConcurrency,
           poolSize: this.options.poolSize,
+          zoneCache: this.options.zoneCache,
           relay: i === 0,
           topics,
         };
@@ -184,6 +191,7 @@ export class OursDriver implements SystemDriver {
   async ingest(jobs: number, seconds: number): Promise<IngestResult[]> {
     await this.loadPending(null);
     const scheduler = new Scheduler({ store: new MySqlJobStore(await this.dataSource(false), clock) });
+    scheduler.registerHandler('orderTimeout', () => {});
     const input = (i: number, prefix: string): AddJobInput => ({
       id: `${prefix}${i}`,
       name: 'order-timeout',

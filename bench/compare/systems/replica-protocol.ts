@@ -8,6 +8,8 @@ export interface OursReplicaConfig {
   batchSize: number;
   maxConcurrency: number;
   poolSize: number;
+  /** Memoize luxon's zone validation (an experiment; see ours-replica.ts). */
+  zoneCache: boolean;
   /** Run the outbox relay in this replica. */
   relay: boolean;
   topics: BenchTopics;

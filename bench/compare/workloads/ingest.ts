@@ -1,4 +1,5 @@
 import type { IngestResult, SystemDriver } from '../systems/driver';
+import { ingestFromKafka } from '../systems/ours-kafka-ingest';
 import type { RunContext } from './measure';
 
 export interface IngestRow extends IngestResult {
@@ -19,6 +20,14 @@ export async function ingest(
       ctx.log(
         `  ${driver.name} ${r.api}: ${Math.round(r.jobsPerSec)} jobs/s (${r.jobs} in ${r.seconds.toFixed(1)} s)`,
       );
+    }
+  }
+  if (drivers.some((d) => d.name.startsWith('ours'))) {
+    const r = await ingestFromKafka(jobs, seconds, ctx.runId);
+    if (typeof r === 'string') ctx.log(`  ours from Kafka orders.created: skipped (${r})`);
+    else {
+      rows.push({ system: 'ours-1', ...r });
+      ctx.log(`  ours ${r.api}: ${Math.round(r.jobsPerSec)} jobs/s (${r.jobs} in ${r.seconds.toFixed(1)} s)`);
     }
   }
   return rows;
