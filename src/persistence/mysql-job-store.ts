@@ -7,6 +7,7 @@ import type {
   AcquireJobRequest,
   AcquireRequest,
   CompleteResult,
+  JobListQuery,
   JobStore,
   RunCompletion,
   RunHistoryEntry,
@@ -17,6 +18,7 @@ import { claimDueJobs, claimOneJob, extendLeaseRows, releaseLeaseRows, selectNex
 import { applyCompletions } from './completion-sql';
 import { JOB_COLUMNS, type JobRow, jobUpdateAssignments, rowToJob } from './job-row';
 import { ADD_JOBS_CHUNK, insertJob, insertNewJobs } from './job-write-sql';
+import { selectJobPage } from './list-sql';
 import { countUnsentRows, deleteSentChunk, insertOutboxRows, markRowsSent, selectUnsent } from './outbox-sql';
 import { rowToRunHistory, type RunRow } from './run-history';
 import { ER_DUP_ENTRY, errnoOf } from './sql-errors';
@@ -177,6 +179,11 @@ export class MySqlJobStore implements JobStore, OutboxStore {
       ),
     );
     return rows.map(rowToJob);
+  }
+
+  /** Keyset pages read along an index (list-sql.ts); no transaction, as the other reads. */
+  async listJobs(query: JobListQuery): Promise<Job[]> {
+    return this.auto('listJobs', (sql) => selectJobPage(sql, query));
   }
 
   async getNextRunTime(): Promise<Date | null> {

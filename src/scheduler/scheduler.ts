@@ -15,7 +15,7 @@ import type { Executor } from './executor/executor';
 import type { ActionHandler } from './handlers';
 import type { AddJobInput, Job, JobChanges } from './job';
 import { applyChanges, buildJob, parseTrigger, validateJobFields } from './job-builder';
-import type { RunHistoryEntry } from './ports/job-store';
+import type { JobListQuery, RunHistoryEntry } from './ports/job-store';
 import { RunDispatcher } from './run-dispatcher';
 import { SchedulerLoop, type LoopMode } from './scheduler-loop';
 import {
@@ -269,6 +269,11 @@ export class Scheduler {
 
   getJobs(): Promise<Job[]> {
     return this.o.store.getJobs();
+  }
+
+  /** One page of jobs in the getJobs order, filtered, after a keyset bound (JobStore.listJobs). */
+  listJobs(query: JobListQuery): Promise<Job[]> {
+    return this.o.store.listJobs(query);
   }
 
   getRunHistory(jobId: string, limit = 50): Promise<RunHistoryEntry[]> {

@@ -3,6 +3,7 @@ import type { OutboxEvent } from '../../src/scheduler/outbox';
 import { eventIdFor } from '../../src/scheduler/outbox';
 import type { JobStore, RunCompletion, RunRecord } from '../../src/scheduler/ports/job-store';
 import type { OutboxStore } from '../../src/scheduler/ports/outbox-store';
+import { describeJobListContract } from './job-list.contract';
 
 export interface ContractSubject {
   store: JobStore & OutboxStore;
@@ -164,6 +165,8 @@ export function describeJobStoreContract(label: string, setup: () => Promise<Con
         expect(ids(await store.getJobs())).toEqual(['j2', 'j3', 'j1', 'j0', 'j4']);
       });
     });
+
+    describeJobListContract(() => store, makeJob);
 
     describe('next run time', () => {
       it('is null when empty, else the earliest unpaused, unleased next run time', async () => {

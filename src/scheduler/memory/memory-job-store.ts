@@ -6,12 +6,14 @@ import type {
   AcquireJobRequest,
   AcquireRequest,
   CompleteResult,
+  JobListQuery,
   JobStore,
   RunCompletion,
   RunHistoryEntry,
 } from '../ports/job-store';
 import type { OutboxStore, StoredOutboxEvent } from '../ports/outbox-store';
 import { SystemClock } from '../clocks/system-clock';
+import { compareJobListKeys, matchesJobListQuery } from '../job-list';
 import { BinaryHeap } from './binary-heap';
 import { cloneJob } from './clone';
 import { MemoryOutbox } from './memory-outbox';
@@ -126,6 +128,29 @@ export class MemoryJobStore implements JobStore, OutboxStore {
       return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     });
     return jobs.map(cloneJob);
+  }
+
+  /**
+   * One pass over every job keeping the best `limit` in a bounded max-heap: O(n log limit), no
+   * copy or sort of the whole set (an embedded store holds few enough jobs for a scan).
+   */
+  async listJobs(query: JobListQuery): Promise<Job[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (limit === 0) return [];
+    const { after } = query;
+    const worstFirst = new BinaryHeap<Job>((a, b) => compareJobListKeys(a, b) > 0);
+    for (const { job } of this.jobs.values()) {
+      if (after !== undefined && compareJobListKeys(job, after) <= 0) continue;
+      if (!matchesJobListQuery(job, query)) continue;
+      if (worstFirst.size < limit) worstFirst.push(job);
+      else if (compareJobListKeys(job, worstFirst.peek() as Job) < 0) {
+        worstFirst.pop();
+        worstFirst.push(job);
+      }
+    }
+    const page: Job[] = [];
+    for (let job = worstFirst.pop(); job; job = worstFirst.pop()) page.push(cloneJob(job));
+    return page.reverse();
   }
 
   /**

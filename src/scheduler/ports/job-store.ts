@@ -28,6 +28,14 @@ export interface JobStore {
   getJob(id: string): Promise<Job | null>;
   /** Every job, sorted by next run time (nulls, i.e. paused, last), then id. */
   getJobs(): Promise<Job[]>;
+  /**
+   * One page of the jobs matching `query`, in the `getJobs` order (next run time, nulls last,
+   * then id), starting strictly after `query.after` (keyset pagination: a page costs about
+   * `limit` rows read, not a scan of every job; the caller asks for `limit + 1` to learn whether
+   * more follow). Stores must not load every job for it. `namePrefix` is a case-sensitive prefix
+   * and filters the rows the ordered scan meets, so a rare prefix may read further than `limit`.
+   */
+  listJobs(query: JobListQuery): Promise<Job[]>;
   /** Earliest next run time of any unpaused, unleased (or lease-expired) job; null when none. */
   getNextRunTime(): Promise<Date | null>;
 
@@ -65,6 +73,25 @@ export interface JobStore {
 
   /** Run history of one job, newest first. */
   getRunHistory(jobId: string, limit: number): Promise<RunHistoryEntry[]>;
+}
+
+/** Where a page of `listJobs` ended: the sort key of its last job. */
+export interface JobListKey {
+  nextRunTime: Date | null;
+  id: string;
+}
+
+export interface JobListQuery {
+  /** 'scheduled' = not paused (whatever its next run time), 'paused' = paused. Default: both. */
+  state?: 'scheduled' | 'paused';
+  /** The trigger's `type` (e.g. 'date', 'cron'). */
+  triggerType?: string;
+  /** Only jobs whose name starts with this (case-sensitive). */
+  namePrefix?: string;
+  /** Exclusive start: jobs sorting after this key. */
+  after?: JobListKey;
+  /** Jobs at most; 0 gives none. */
+  limit: number;
 }
 
 export interface RunHistoryEntry extends RunRecord {
