@@ -72,8 +72,9 @@ export function segmentSql(
     where.push("name COLLATE utf8mb4_bin LIKE ? ESCAPE '!'");
     params.push(likePrefix(query.namePrefix));
   }
-  // ORDER BY the whole index, equality columns included: the plain index order on both servers.
-  const order = [...range.eq.map(([column]) => column), 'next_run_time', 'id'].join(', ');
+  // Only the columns not fixed by the WHERE: MariaDB sorts (filesort) if ORDER BY names the
+  // trigger_type column (a collation mismatch with the bound value) or next_run_time under IS NULL.
+  const order = timed ? 'next_run_time, id' : 'id';
   params.push(limit);
   return {
     text:
