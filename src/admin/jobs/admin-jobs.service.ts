@@ -14,7 +14,7 @@ import { type CreateJobDto, type UpdateJobDto } from '../dto/create-job.dto';
 import type { JobDetailDto, JobDto, JobPageDto, RunDto, RunNowDto } from '../dto/job.response';
 import type { ListJobsQuery } from '../dto/query.dto';
 import { parseTriggerInput } from '../triggers/trigger-input';
-import { compareKeys, decodeCursor, encodeCursor, keyOf } from './cursor';
+import { cursorToKey, decodeCursor, encodeCursor } from './cursor';
 import { toJobDto, toRunDto } from './job-view';
 
 const LAST_RUNS = 10;
@@ -48,13 +48,16 @@ export class AdminJobsService {
     return toJobDto(await this.scheduler.addJob(input));
   }
 
+  /** One keyset page read by the store (never every job); one extra row says whether more follow. */
   async list(query: ListJobsQuery): Promise<JobPageDto> {
     const limit = query.limit ?? DEFAULT_PAGE;
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    const jobs = (await this.scheduler.getJobs())
-      .filter((job) => matches(job, query))
-      .filter((job) => after === null || compareKeys(keyOf(job), after) > 0)
-      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+    const jobs = await this.scheduler.listJobs({
+      state: query.state,
+      triggerType: query.triggerType,
+      namePrefix: query.namePrefix,
+      after: query.cursor === undefined ? undefined : cursorToKey(decodeCursor(query.cursor)),
+      limit: limit + 1,
+    });
     const page = jobs.slice(0, limit);
     const more = jobs.length > limit;
     return { items: page.map(toJobDto), nextCursor: more ? encodeCursor(page[page.length - 1]) : null };
@@ -105,10 +108,14 @@ export class AdminJobsService {
     await this.scheduler.removeJob(id);
   }
 
-  /** A job's run history, newest first; 404 for an unknown id (history outlives removal only in the store). */
+  /**
+   * A job's run history, newest first. History outlives the job (a one-shot job is deleted when it
+   * has run), so it is served for a removed job too; 404 only when there is neither job nor history.
+   */
   async runs(id: string, limit: number): Promise<RunDto[]> {
-    await this.require(id);
-    return (await this.scheduler.getRunHistory(id, limit)).map(toRunDto);
+    const runs = await this.scheduler.getRunHistory(id, limit);
+    if (runs.length === 0) await this.require(id);
+    return runs.map(toRunDto);
   }
 
   private async require(id: string): Promise<Job> {
@@ -116,14 +123,6 @@ export class AdminJobsService {
     if (!job) throw new JobLookupError(id);
     return job;
   }
-}
-
-function matches(job: Job, q: ListJobsQuery): boolean {
-  if (q.state === 'paused' && !job.paused) return false;
-  if (q.state === 'scheduled' && job.paused) return false;
-  if (q.triggerType !== undefined && job.trigger.type !== q.triggerType) return false;
-  if (q.namePrefix !== undefined && !job.name.startsWith(q.namePrefix)) return false;
-  return true;
 }
 
 /** The publish action's args are checked when the job is stored, not at its first fire. */

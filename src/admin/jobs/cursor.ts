@@ -1,4 +1,4 @@
-import type { Job } from '../../scheduler';
+import type { Job, JobListKey } from '../../scheduler';
 import { RequestValidationError } from '../problem/request-errors';
 
 /** Where a page ended: the last job's sort key (next run time in ms, null when paused, and id). */
@@ -6,6 +6,10 @@ export interface JobCursor {
   t: number | null;
   id: string;
 }
+
+// Times a stored job can have (four-digit years): anything else is forged and must not reach SQL.
+const MIN_T = Date.parse('0000-01-01T00:00:00.000Z');
+const MAX_T = Date.parse('9999-12-31T23:59:59.999Z');
 
 export function encodeCursor(job: Job): string {
   const key: JobCursor = { t: job.nextRunTime ? job.nextRunTime.getTime() : null, id: job.id };
@@ -25,21 +29,13 @@ export function decodeCursor(text: string): JobCursor {
   }
   const c = parsed as Partial<JobCursor> | null;
   if (typeof c !== 'object' || c === null || typeof c.id !== 'string') return bad();
-  if (c.t !== null && !(typeof c.t === 'number' && Number.isFinite(c.t))) return bad();
-  return { t: c.t ?? null, id: c.id };
+  const { t } = c;
+  if (t !== null && !(typeof t === 'number' && Number.isInteger(t) && t >= MIN_T && t <= MAX_T)) return bad();
+  return { t, id: c.id };
 }
 
-/** The list order: next run time (paused, i.e. none, last), then id. */
-export function compareKeys(a: JobCursor, b: JobCursor): number {
-  if (a.t !== b.t) {
-    if (a.t === null) return 1;
-    if (b.t === null) return -1;
-    return a.t - b.t;
-  }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-export const keyOf = (job: Job): JobCursor => ({
-  t: job.nextRunTime ? job.nextRunTime.getTime() : null,
-  id: job.id,
+/** The store's keyset bound for the page after this cursor. */
+export const cursorToKey = (c: JobCursor): JobListKey => ({
+  nextRunTime: c.t === null ? null : new Date(c.t),
+  id: c.id,
 });

@@ -158,7 +158,11 @@ export class JobsController {
 
   @Get(':id/runs')
   @ID
-  @ApiOperation({ summary: 'Run history, newest first' })
+  @ApiOperation({
+    summary: 'Run history, newest first',
+    description:
+      'Kept after the job is deleted (finished one-shot jobs); 404 only with neither job nor history.',
+  })
   @ApiOkResponse({ type: RunPageDto })
   @ApiProblems(404)
   async runs(@Param('id') id: string, @Query() query: RunHistoryQuery): Promise<RunPageDto> {
