@@ -17,22 +17,42 @@ interface BulkJob {
   opts: { jobId: string; timestamp: number; delay: number; removeOnComplete: boolean };
 }
 
-/** `count` delayed jobs of a block, due exactly at dueMs (timestamp + delay). */
-async function addBlock(queue: Queue, block: OneShotBlock, due: (i: number) => number): Promise<void> {
-  for (let i = 0; i < block.count; i += CHUNK) {
-    const now = Date.now();
-    const jobs: BulkJob[] = [];
-    for (let k = i; k < Math.min(block.count, i + CHUNK); k++) {
-      const at = due(k);
-      const orderId = `${block.prefix}${k}`;
-      jobs.push({
-        name: 'orderTimeout',
-        data: { orderId, scheduledAtMs: at },
-        opts: { jobId: orderId, timestamp: now, delay: Math.max(0, at - now), removeOnComplete: true },
-      });
-    }
-    await queue.addBulk(jobs);
+/**
+ * `count` delayed jobs of a block, due exactly at dueMs (timestamp + delay), `inFlight` addBulk
+ * calls at a time (far-future backlog only: measured jobs go in due order, one call at a time).
+ */
+async function addBlock(
+  queue: Queue,
+  block: OneShotBlock,
+  due: (i: number) => number,
+  inFlight = 1,
+): Promise<void> {
+  const chunks: number[] = [];
+  for (let i = 0; i < block.count; i += CHUNK) chunks.push(i);
+  const next = async (): Promise<void> => {
+    for (let i = chunks.shift(); i !== undefined; i = chunks.shift()) await addChunk(queue, block, due, i);
+  };
+  await Promise.all(Array.from({ length: inFlight }, next));
+}
+
+async function addChunk(
+  queue: Queue,
+  block: OneShotBlock,
+  due: (i: number) => number,
+  i: number,
+): Promise<void> {
+  const now = Date.now();
+  const jobs: BulkJob[] = [];
+  for (let k = i; k < Math.min(block.count, i + CHUNK); k++) {
+    const at = due(k);
+    const orderId = `${block.prefix}${k}`;
+    jobs.push({
+      name: 'orderTimeout',
+      data: { orderId, scheduledAtMs: at },
+      opts: { jobId: orderId, timestamp: now, delay: Math.max(0, at - now), removeOnComplete: true },
+    });
   }
+  await queue.addBulk(jobs);
 }
 
 /** BullMQ on the bench's own Redis: delayed jobs, one worker process publishing to Kafka. */
@@ -62,7 +82,7 @@ export class BullDriver implements SystemDriver {
     const redis = this.redis.client();
     await redis.flushall();
     redis.disconnect();
-    if (pending) await addBlock(this.q(), pending, (i) => pending.startMs + i * 1000);
+    if (pending) await addBlock(this.q(), pending, (i) => pending.startMs + i * 1000, 4);
     this.pending = key;
     return (Date.now() - t) / 1000;
   }

@@ -13,6 +13,8 @@ export interface SteadyOptions {
   seconds: number;
   stopAtCeiling: boolean;
   sustainP99Ms: number;
+  /** A system that misses the lowest rate is tried at half of it, up to this many times (its ceiling found). */
+  probeBelow: number;
   /** Far-future jobs kept pending during the runs (backlog workload). */
   pending: OneShotBlock | null;
   label: (rate: number) => string;
@@ -30,32 +32,44 @@ export async function steady(
 ): Promise<SteadyResult[]> {
   const results: SteadyResult[] = [];
   const ceilingFound = new Set<string>();
+  const run = async (driver: SystemDriver, rate: number): Promise<SteadyResult> => {
+    const loaded = await driver.loadPending(options.pending);
+    if (loaded > 1)
+      ctx.log(
+        `  ${driver.name}: ${options.pending?.count ?? 0} pending jobs loaded in ${loaded.toFixed(1)} s`,
+      );
+    const count = rate * options.seconds;
+    const block = {
+      prefix: `${options.label(rate)}-${driver.name}-`,
+      count,
+      startMs: startAfterLoad(driver, count),
+      perSec: rate,
+    };
+    const result = await measureRun(driver, oneShotPlan(options.label(rate), [block], options.pending), ctx);
+    return { ...result, rate, sustained: isSustained(result, options.sustainP99Ms) };
+  };
   for (const rate of options.rates) {
     for (const driver of drivers) {
       if (options.stopAtCeiling && ceilingFound.has(driver.name)) {
         ctx.log(`  ${driver.name} ${options.label(rate)}: skipped (a lower rate was not sustained)`);
         continue;
       }
-      const loaded = await driver.loadPending(options.pending);
-      if (loaded > 1)
-        ctx.log(
-          `  ${driver.name}: ${options.pending?.count ?? 0} pending jobs loaded in ${loaded.toFixed(1)} s`,
-        );
-      const count = rate * options.seconds;
-      const block = {
-        prefix: `${options.label(rate)}-${driver.name}-`,
-        count,
-        startMs: startAfterLoad(driver, count),
-        perSec: rate,
-      };
-      const result = await measureRun(
-        driver,
-        oneShotPlan(options.label(rate), [block], options.pending),
-        ctx,
-      );
-      const sustained = isSustained(result, options.sustainP99Ms);
-      if (!sustained) ceilingFound.add(driver.name);
-      results.push({ ...result, rate, sustained });
+      const result = await run(driver, rate);
+      if (!result.sustained) ceilingFound.add(driver.name);
+      results.push(result);
+    }
+  }
+  const lowest = Math.min(...options.rates);
+  for (const driver of drivers) {
+    let rate = lowest;
+    for (
+      let i = 0;
+      i < options.probeBelow && !results.some((r) => r.system === driver.name && r.sustained);
+      i++
+    ) {
+      rate = Math.floor(rate / 2);
+      ctx.log(`  ${driver.name}: missed ${lowest}/s, probing ${rate}/s`);
+      results.push(await run(driver, rate));
     }
   }
   return results;
