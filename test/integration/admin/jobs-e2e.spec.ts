@@ -156,6 +156,19 @@ it('drives a cron publish job through create, fire, pause, resume, reschedule, r
     'sentinel',
   ]);
   expect(watch.messages).toHaveLength(6);
+
+  // History outlives the jobs: the deleted one and the one-shot the engine removed once it ran.
+  await api().get('/v1/jobs/sentinel').set(key).expect(404);
+  const sentinelRuns = await api().get('/v1/jobs/sentinel/runs').set(key).expect(200);
+  expect(sentinelRuns.body.items).toEqual([
+    expect.objectContaining({ scheduledAt: '2030-06-01T01:31:00.000Z', outcome: 'success' }),
+  ]);
+  const deletedRuns = await api().get('/v1/jobs/report/runs?limit=2').set(key).expect(200);
+  expect(deletedRuns.body.items.map((r: { scheduledAt: string }) => r.scheduledAt)).toEqual([
+    '2030-06-01T00:58:00.000Z',
+    '2030-06-01T00:57:00.000Z',
+  ]);
+  await api().get('/v1/jobs/never-existed/runs').set(key).expect(404);
 });
 
 it('exposes the named metrics on /metrics, with runs counted and consumer lag read from Kafka', async () => {
@@ -175,4 +188,43 @@ it('exposes the named metrics on /metrics, with runs counted and consumer lag re
   expect(res.text).toContain(`kafka_consumer_lag{group=`);
   expect(res.text).toContain(`topic="${serviceTopics.TOPIC_ORDERS_CREATED}"`);
   expect(res.text).not.toContain('metrics_collector_errors_total{');
+});
+
+it('pages the job list from MariaDB with filters, following the opaque cursor', async () => {
+  const add = (id: string, name: string, trigger: object, paused = false) =>
+    api()
+      .post('/v1/jobs')
+      .set(key)
+      .send({ id, name, trigger, paused, action: { handler: 'publish', args: { topic: target, value: id } } })
+      .expect(201);
+  for (let i = 1; i <= 5; i++)
+    await add(`late-${i}`, `late ${i}`, { type: 'date', runDate: `2031-01-0${6 - i}T00:00:00Z` });
+  await add('late-cron', 'late cron', { type: 'cron', expr: '0 0 1 1 *', startDate: '2031-01-01T00:00:00Z' });
+  await add('late-paused-b', 'late paused', { type: 'date', runDate: '2031-02-01T00:00:00Z' }, true);
+  await add('late-paused-a', 'late paused', { type: 'date', runDate: '2031-02-01T00:00:00Z' }, true);
+  await add('other', 'other', { type: 'date', runDate: '2031-01-01T12:00:00Z' });
+
+  const pages = async (query: string): Promise<string[][]> => {
+    const out: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/jobs?${query}${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await api().get(url).set(key).expect(200);
+      out.push(res.body.items.map((j: { id: string }) => j.id));
+      cursor = res.body.nextCursor;
+    } while (cursor !== null && out.length < 20);
+    return out;
+  };
+  // late-5 runs 2031-01-01, late-1 on 2031-01-05; late-cron and late-5 tie at 2031-01-01 (by id).
+  expect(await pages('namePrefix=late&limit=3')).toEqual([
+    ['late-5', 'late-cron', 'late-4'],
+    ['late-3', 'late-2', 'late-1'],
+    ['late-paused-a', 'late-paused-b'],
+  ]);
+  expect(await pages('triggerType=date&state=scheduled&limit=4')).toEqual([
+    ['late-5', 'other', 'late-4', 'late-3'],
+    ['late-2', 'late-1'],
+  ]);
+  expect(await pages('state=paused&limit=1')).toEqual([['late-paused-a'], ['late-paused-b']]);
+  expect(await pages('triggerType=cron')).toEqual([['late-cron']]);
 });
