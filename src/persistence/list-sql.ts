@@ -19,7 +19,7 @@ interface IndexRange {
 export function listRanges(query: JobListQuery): IndexRange[] {
   const states = query.state === undefined ? [0, 1] : [query.state === 'paused' ? 1 : 0];
   if (query.triggerType !== undefined) {
-    // Types longer than the column never match a stored one (the column keeps 64 characters).
+    // The column keeps 64 characters (real types are short words); compare like for like.
     const type = query.triggerType.slice(0, 64);
     return states.map((paused) => ({
       index: 'idx_scheduler_jobs_type',
