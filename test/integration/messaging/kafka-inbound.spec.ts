@@ -7,6 +7,9 @@ import { sample, SampleEventDto } from '../../unit/messaging/fixtures';
 import { consumeMessages, createTopics, produceMessages, uniqueTopic } from '../../support/test-kafka';
 import { eventually, kafkaBus } from './bus-fixture';
 
+// A broker restart and consumer group joins take seconds; the project-level default is 5 s.
+jest.setTimeout(120_000);
+
 // The kafkajs adapter against the real broker: round trip, dead letters, manual offset commits.
 describe('KafkaEventBus + inbound pipeline on the local broker', () => {
   const buses: KafkaEventBus[] = [];
