@@ -4,7 +4,11 @@ import request from 'supertest';
 
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
+import { InboundConsumer } from '../../../src/messaging/inbound/inbound-consumer';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { uniqueTopic } from '../../support/test-kafka';
+
+jest.setTimeout(60_000);
 
 // The plumbing is real: the whole app booted against the local MariaDB and Kafka broker.
 describe('app against MariaDB and Kafka', () => {
@@ -16,11 +20,24 @@ describe('app against MariaDB and Kafka', () => {
     const config = loadConfig({
       DATABASE_URL: db.url,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-      KAFKA_CREATE_TOPICS: 'false',
+      // The app creates its own (unique) topics, so its consumer can join and report ready.
+      KAFKA_CREATE_TOPICS: 'true',
+      KAFKA_GROUP_ID: uniqueTopic('health-group'),
+      ...Object.fromEntries(
+        [
+          'ORDERS_CREATED',
+          'ORDERS_PAID',
+          'ORDERS_CANCEL',
+          'INVENTORY_RESTOCK',
+          'ORDERS_LATE_PAYMENT',
+          'SCHEDULER_COMMANDS',
+        ].map((name) => [`TOPIC_${name}`, uniqueTopic(`health.${name.toLowerCase()}`)]),
+      ),
     });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
     app = moduleRef.createNestApplication();
     await app.init();
+    await app.get(InboundConsumer).ready();
   });
 
   afterAll(async () => {
@@ -33,11 +50,19 @@ describe('app against MariaDB and Kafka', () => {
   });
 
   it('reports MySQL and Kafka separately on /health/ready', async () => {
-    const res = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    // The consumer joins its group in the background: ready once it has (bounded poll).
+    let res = await request(app.getHttpServer()).get('/health/ready');
+    for (const deadline = Date.now() + 30_000; res.status !== 200 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      res = await request(app.getHttpServer()).get('/health/ready');
+    }
+    expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.checks.mysql).toEqual({ status: 'up' });
     expect(res.body.checks.kafka.status).toBe('up');
     expect(res.body.checks.scheduler).toEqual({ status: 'up' });
+    expect(res.body.checks.outbox.status).toBe('up');
+    expect(res.body.checks.inbound.status).toBe('up');
   });
 
   it('ran the migrations into its own database', async () => {
