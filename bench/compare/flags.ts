@@ -34,6 +34,7 @@ export interface BenchConfig {
   apsThreads: number;
   redisPort: number;
   redisPersistence: 'aof-everysec' | 'none';
+  ownInfra: boolean;
   out: string;
 }
 
@@ -58,6 +59,8 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --aps-threads N            APScheduler ThreadPoolExecutor workers (20)
   --redis-port P             the bench's own Redis (6390)
   --redis-persistence aof-everysec|none   (aof-everysec)
+  --shared-infra             use the shared MariaDB/Kafka (3306/9092, or DATABASE_URL/KAFKA_BROKERS) instead of
+                             the bench's private pair on 3316/9192 (started and stopped by the bench)
   --out DIR                  results directory (bench/results)`;
 
 const list = (s: string): number[] => s.split(',').map((x) => Number(x.trim()));
@@ -93,6 +96,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
       'aps-threads': { type: 'string' },
       'redis-port': { type: 'string' },
       'redis-persistence': { type: 'string' },
+      'shared-infra': { type: 'boolean' },
       out: { type: 'string' },
     },
   });
@@ -137,6 +141,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     apsThreads: Number(values['aps-threads'] ?? 20),
     redisPort: Number(values['redis-port'] ?? 6390),
     redisPersistence: persistence,
+    ownInfra: !values['shared-infra'],
     out: values.out ?? 'bench/results',
   };
 }

@@ -76,10 +76,9 @@ export class OffsetWatch {
  * send was issued) and the `scheduledAt` in its JSON value. Duplicates are counted by `eventId`.
  */
 export async function readEffects(topic: string, expected: number, timeoutMs: number): Promise<EffectSample> {
-  const total = await new OffsetWatch(topic).count().then(
-    async (n) => n,
-    () => expected,
-  );
+  const watch = new OffsetWatch(topic);
+  const total = await watch.count().catch(() => expected);
+  await watch.close();
   const scheduled: number[] = [];
   const effect: number[] = [];
   const seen = new Set<string>();

@@ -9,7 +9,7 @@ import { machineFacts } from './machine';
 import type { MeteredProcess } from './proc-meter';
 import { ceilings, describeCeiling, ratios, ratioTable } from './report/ratios';
 import { herdTable, ingestTable, recurringTable, steadyTable } from './report/tables';
-import { ensureInfra, dropDatabase, repoRoot } from './setup/infra';
+import { ensureInfra, dropDatabase, repoRoot, stopOwnInfra } from './setup/infra';
 import { ensureVenv, pythonPackageVersion } from './setup/python-venv';
 import { BenchRedis, ensureRedisInstalled } from './setup/redis';
 import { ApsDriver } from './systems/apscheduler';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     `delayed-action benchmark ${config.quick ? '(--quick)' : '(full)'}: ${config.systems.join(', ')}; ${config.workloads.join(', ')}`,
   );
 
-  const infraPids = ensureInfra(log);
+  const infraPids = ensureInfra(log, config.ownInfra);
   const python = ensureVenv(log);
   ensureRedisInstalled(log);
   const redis = new BenchRedis(config.redisPort, config.redisPersistence);
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     await redis.stop();
     for (const db of ['bench7_ours', 'bench7_aps']) await dropDatabase(db).catch(() => {});
     await deleteStaleTopics().catch(() => 0);
+    if (config.ownInfra) stopOwnInfra();
   }
   facts.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
   const minutes = (Date.now() - started) / 60_000;

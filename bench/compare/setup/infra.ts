@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 
 import { createConnection, type Connection } from 'mysql2/promise';
@@ -79,19 +80,53 @@ export interface InfraPids {
   kafka: number;
 }
 
+/** The bench's private MariaDB + Kafka pair (--own-infra): the project's scripts, another cache dir and ports. */
+const OWN_INFRA = {
+  DELAYED_ACTION_CACHE: path.join(
+    process.env.DELAYED_ACTION_CACHE ?? path.join(homedir(), '.cache', 'delayed-action'),
+    'bench-infra',
+  ),
+  MARIADB_PORT: '3316',
+  KAFKA_PORT: '9192',
+  KAFKA_CONTROLLER_PORT: '9193',
+};
+
+function script(name: string, own: boolean): string {
+  const env = own ? { ...process.env, ...OWN_INFRA } : process.env;
+  return execFileSync('bash', [path.join(REPO, 'scripts/infra', name)], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
 /**
- * MariaDB and Kafka through the project's own scripts (idempotent; ~0.2 s when up), unless the
- * environment names other servers. Returns the local servers' pids for metering.
+ * MariaDB and Kafka through the project's own scripts (idempotent; ~0.2 s when up). With `own`, a
+ * private pair on ports 3316/9192 under <cache>/bench-infra, so other work restarting the shared
+ * servers (resilience tests do) cannot break a long run; otherwise the shared 3306/9092 pair, unless
+ * the environment names other servers. Returns the servers' pids for metering.
  */
-export function ensureInfra(log: (line: string) => void): InfraPids {
-  if (!process.env.DATABASE_URL || !process.env.KAFKA_BROKERS) {
-    execFileSync('bash', [path.join(REPO, 'scripts/infra/up.sh')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+export function ensureInfra(log: (line: string) => void, own: boolean): InfraPids {
+  if (own) {
+    process.env.DATABASE_URL = `mysql://scheduler:scheduler@127.0.0.1:${OWN_INFRA.MARIADB_PORT}/scheduler`;
+    process.env.KAFKA_BROKERS = `127.0.0.1:${OWN_INFRA.KAFKA_PORT}`;
+    script('up.sh', true);
+  } else if (!process.env.DATABASE_URL || !process.env.KAFKA_BROKERS) {
+    script('up.sh', false);
   }
-  const status = execFileSync('bash', [path.join(REPO, 'scripts/infra/status.sh')], { encoding: 'utf8' });
+  let status = '';
+  try {
+    status = script('status.sh', own);
+  } catch {
+    // servers named by the environment: not ours to describe
+  }
   log(status.trim());
   const pid = (name: string): number =>
     Number(new RegExp(`^${name}: up .*?pid (\\d+)`, 'm').exec(status)?.[1] ?? 0);
   return { mariadb: pid('mariadb'), kafka: pid('kafka') };
+}
+
+/** Stop the private pair (its data is kept for the next run; jars stay cached). */
+export function stopOwnInfra(): void {
+  script('down.sh', true);
 }
