@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../app/config/app-config';
 import { KAFKA_CLIENT } from '../app/kafka/kafka.module';
@@ -15,6 +16,8 @@ import { MemoryEventBus } from './memory/memory-event-bus';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MessagingMetricsBridge } from './metrics-bridge';
 import { OutboxRelay } from './outbox-relay';
+import { MySqlRelayLock } from '../persistence/mysql-relay-lock';
+import { SOLE_RELAY } from './relay-leadership';
 import { MessagingTelemetry } from './telemetry';
 import { EVENT_BUS } from './tokens';
 
@@ -100,13 +103,21 @@ export class MessagingModule {
         },
         {
           provide: OutboxRelay,
-          inject: [JOB_STORE, EVENT_BUS, CLOCK, AppConfig, MessagingTelemetry],
+          inject: [
+            JOB_STORE,
+            EVENT_BUS,
+            CLOCK,
+            AppConfig,
+            MessagingTelemetry,
+            { token: DataSource, optional: true },
+          ],
           useFactory: (
             store: OutboxStore,
             bus: EventBus,
             clock: Clock,
             c: AppConfig,
             telemetry: MessagingTelemetry,
+            dataSource?: DataSource,
           ) =>
             new OutboxRelay(
               store,
@@ -117,6 +128,8 @@ export class MessagingModule {
                 pollMs: c.OUTBOX_POLL_MS,
                 retentionHours: c.OUTBOX_RETENTION_HOURS,
                 downAfterMs: c.OUTBOX_DOWN_AFTER_MS,
+                // Replicas sharing a database elect one relay; alone in memory, it always leads.
+                leadership: dataSource ? new MySqlRelayLock(dataSource) : SOLE_RELAY,
               },
               telemetry,
               new Logger('outbox'),

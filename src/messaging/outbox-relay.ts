@@ -5,6 +5,7 @@ import { silentLogger, type MessagingLogger } from './logger';
 import { describeError, sleep } from './sleep';
 import type { MessagingTelemetry } from './telemetry';
 import { toBusMessage } from './outbox-wire-format';
+import { SOLE_RELAY, type RelayLeadership } from './relay-leadership';
 
 export interface OutboxRelayOptions {
   /** Events fetched and published per batch (OUTBOX_BATCH_SIZE). */
@@ -21,10 +22,16 @@ export interface OutboxRelayOptions {
   /** How often to prune and to recount the backlog. Default 60 s and 5 s. */
   pruneEveryMs?: number;
   countEveryMs?: number;
+  /** Only the leader publishes (several replicas share one outbox). Default: this relay alone. */
+  leadership?: RelayLeadership;
+  /** How often a standby relay asks for the lead. Default 1 s. */
+  standbyPollMs?: number;
 }
 
 export interface OutboxRelayStatus {
   running: boolean;
+  /** Whether this replica's relay is the one publishing (the others stand by). */
+  leader: boolean;
   /** Unsent events at the last count (null before the first). */
   backlog: number | null;
   /** Since when every attempt failed (null while healthy). */
@@ -47,6 +54,7 @@ export class OutboxRelay {
   private lastCount = Number.NEGATIVE_INFINITY;
   private readonly state: OutboxRelayStatus = {
     running: false,
+    leader: false,
     backlog: null,
     failingSince: null,
     lastError: null,
@@ -72,13 +80,21 @@ export class OutboxRelay {
     this.loopDone = this.loop();
   }
 
-  /** Stops after the batch in flight (if any) is published and marked, or abandoned. */
+  /** Stops after the batch in flight (if any) is published and marked, or abandoned; gives up the lead. */
   async stop(): Promise<void> {
     this.abort.abort();
     this.wakeUp?.abort();
     await this.loopDone;
     this.loopDone = null;
     this.state.running = false;
+    this.state.leader = false;
+    await this.leadership.release().catch((error: unknown) => {
+      this.logger.warn(`outbox relay: could not release the lead: ${describeError(error)}`);
+    });
+  }
+
+  private get leadership(): RelayLeadership {
+    return this.options.leadership ?? SOLE_RELAY;
   }
 
   /** Look now instead of at the end of the poll sleep (e.g. a run just committed events). */
@@ -127,7 +143,8 @@ export class OutboxRelay {
     }
     if (!this.state.running)
       return { status: 'down', detail: `not running, backlog ${backlog ?? 'unknown'}` };
-    return { status: 'up', detail: `backlog ${backlog ?? 'unknown'}` };
+    const role = this.state.leader ? 'leader' : 'standby';
+    return { status: 'up', detail: `${role}, backlog ${backlog ?? 'unknown'}` };
   }
 
   private async loop(): Promise<void> {
@@ -135,6 +152,10 @@ export class OutboxRelay {
     while (!signal.aborted) {
       let relayed = 0;
       try {
+        if (!(await this.takeLead())) {
+          await this.idle(signal, this.options.standbyPollMs ?? 1000);
+          continue;
+        }
         relayed = await this.relayOnce();
         this.recovered();
         await this.housekeeping();
@@ -144,14 +165,23 @@ export class OutboxRelay {
         continue;
       }
       // A full batch means more are waiting: go again at once.
-      if (relayed < this.options.batchSize) await this.idle(signal);
+      if (relayed < this.options.batchSize) await this.idle(signal, this.options.pollMs);
     }
   }
 
-  private async idle(signal: AbortSignal): Promise<void> {
+  private async takeLead(): Promise<boolean> {
+    const leader = await this.leadership.lead();
+    if (leader !== this.state.leader) {
+      this.logger.log(leader ? 'outbox relay: leading' : 'outbox relay: standing by (another replica leads)');
+    }
+    this.state.leader = leader;
+    return leader;
+  }
+
+  private async idle(signal: AbortSignal, ms: number): Promise<void> {
     this.wakeUp = new AbortController();
     const wake = AbortSignal.any([signal, this.wakeUp.signal]);
-    await sleep(this.options.pollMs, wake);
+    await sleep(ms, wake);
     this.wakeUp = null;
   }
 
