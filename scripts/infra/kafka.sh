@@ -143,7 +143,7 @@ start_broker() {
   : >"$OUT"
   # shellcheck disable=SC2046
   # 9>&-: the broker must not inherit the lock held by with_lock.
-  nohup java $(java_opts) -cp "$LIB/*" kafka.Kafka "$CONF" </dev/null >>"$OUT" 2>&1 9>&- &
+  setsid nohup java $(java_opts) -cp "$LIB/*" kafka.Kafka "$CONF" </dev/null >>"$OUT" 2>&1 9>&- &
   echo $! >"$PIDFILE"
   local pid
   pid="$(cat "$PIDFILE")"

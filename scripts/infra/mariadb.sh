@@ -118,7 +118,7 @@ start_server() {
   : >"$ERRLOG"
   log "starting mariadbd on 127.0.0.1:$PORT (log: $ERRLOG)"
   # 9>&-: the server must not inherit the lock held by with_lock.
-  nohup mariadbd --defaults-file="$CNF" "${user_args[@]}" </dev/null >>"$ERRLOG" 2>&1 9>&- &
+  setsid nohup mariadbd --defaults-file="$CNF" "${user_args[@]}" </dev/null >>"$ERRLOG" 2>&1 9>&- &
   local pid=$!
   for _ in $(seq 1 240); do
     if client --socket="$SOCK" -uroot -N -e 'SELECT 1' >/dev/null 2>&1; then
