@@ -52,7 +52,7 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --backlog-rate R, --backlog-seconds S   the steady run measured over the backlog (1000, 30)
   --ingest-jobs N, --ingest-seconds S     jobs per ingest API, capped by time (100000, 30)
   --recurring-jobs N, --recurring-period S, --recurring-seconds S   (10000, 10, 120)
-  --drain-timeout S          cut a run off this long after its last due time (300)
+  --drain-timeout S          cut a run off this long after its last due time (600)
   --ours-batch N, --ours-concurrency N, --ours-pool N   engine batch size, runs in flight, MySQL pool (1000, 2000, 10)
   --ours-zone-cache          experiment: memoize luxon zone validation in our replicas (not the shipped code)
   --bull-concurrency N       BullMQ worker concurrency (200)
@@ -132,7 +132,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     recurringJobs: pick(values['recurring-jobs'], 10_000, 2_000, Number),
     recurringPeriodS: pick(values['recurring-period'], 10, 5, Number),
     recurringSeconds: pick(values['recurring-seconds'], 120, 20, Number),
-    drainTimeoutS: pick(values['drain-timeout'], 300, 60, Number),
+    drainTimeoutS: pick(values['drain-timeout'], 600, 60, Number),
     oursBatch: Number(values['ours-batch'] ?? 1000),
     oursConcurrency: Number(values['ours-concurrency'] ?? 2000),
     oursPool: Number(values['ours-pool'] ?? 10),

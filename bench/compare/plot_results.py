@@ -59,6 +59,19 @@ def bars(ax, data, title):
     ax.legend(fontsize=8)
 
 
+def ingest_bars(ax, rows):
+    labels = [f"{r['system']}\n{r['api'].split(' (')[0]}" for r in rows]
+    ax.barh(range(len(rows)), [r["jobsPerSec"] for r in rows], color=[COLORS.get(r["system"], "grey") for r in rows])
+    ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("jobs scheduled per second (log)")
+    ax.set_title("ingest: scheduling rate through each system's API", fontsize=10)
+    ax.grid(True, axis="x", which="both", alpha=0.3)
+    for i, r in enumerate(rows):
+        ax.text(r["jobsPerSec"], i, f" {round(r['jobsPerSec']):,}", va="center", fontsize=7)
+
+
 def main():
     data = json.load(open(sys.argv[1], encoding="utf-8"))
     res = data["results"]
@@ -79,6 +92,8 @@ def main():
                                      f"{biggest.replace('backlog-', 'backlog ')} pending: lateness at {data['config']['backlogRate']}/s"))
     if res["recurring"]:
         panels.append(lambda ax: cdf(ax, res["recurring"], "recurring: lateness distribution"))
+    if res["ingest"]:
+        panels.append(lambda ax: ingest_bars(ax, res["ingest"]))
     cols = 2
     rows = max(1, (len(panels) + 1) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(13, 4.2 * rows), squeeze=False)

@@ -111,7 +111,7 @@ export function ratioTable(rs: Ratio[]): string {
           ? ` (≤ ${Number.isFinite(r.upper) ? r.upper.toFixed(2) + 'x' : '∞'})`
           : ''),
       `≥ ${r.target}x`,
-      r.met === null ? 'open (range straddles it)' : r.met ? 'yes' : 'no',
+      r.met === null ? 'open (bounds straddle it)' : r.met ? 'yes' : 'no',
     ]),
   );
 }
