@@ -5,10 +5,12 @@ import { NestFactory } from '@nestjs/core';
 
 import { setupHttp } from '../admin/http-setup';
 import { AppModule } from './app.module';
+import { ensureEmbeddedAdminKey } from './config/embedded-admin-key';
 import { ConfigError, isEmbedded, loadConfig } from './config/load-config';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  const generatedKey = ensureEmbeddedAdminKey(config);
   // Logs are held until pino takes over Nest's logger in setupHttp.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   setupHttp(app, config);
@@ -20,6 +22,9 @@ async function bootstrap(): Promise<void> {
     logger.warn(
       'EMBEDDED MODE: no DATABASE_URL and no KAFKA_BROKERS; jobs and events live in memory and are lost on exit',
     );
+  }
+  if (generatedKey) {
+    logger.warn(`no ADMIN_API_KEYS set: admin key for this run is ${generatedKey} (send it as x-api-key)`);
   }
   logger.log(`listening on http://${config.HOST}:${config.PORT} (replica ${config.SCHEDULER_REPLICA_ID})`);
 }

@@ -1,3 +1,4 @@
+import { ensureEmbeddedAdminKey } from '../../../src/app/config/embedded-admin-key';
 import { ConfigError, isEmbedded, loadConfig } from '../../../src/app/config/load-config';
 
 describe('loadConfig', () => {
@@ -41,5 +42,23 @@ describe('loadConfig', () => {
 
   it('treats an empty string as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(3000);
+  });
+});
+
+describe('ensureEmbeddedAdminKey', () => {
+  it('makes a key for an embedded run without keys', () => {
+    const config = loadConfig({});
+    const key = ensureEmbeddedAdminKey(config);
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(config.ADMIN_API_KEYS).toEqual([key]);
+  });
+
+  it('leaves configured keys and durable runs alone', () => {
+    const withKeys = loadConfig({ ADMIN_API_KEYS: 'aaaaaaaaaaaaaaaa' });
+    expect(ensureEmbeddedAdminKey(withKeys)).toBeUndefined();
+    expect(withKeys.ADMIN_API_KEYS).toEqual(['aaaaaaaaaaaaaaaa']);
+    const durable = loadConfig({ DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db' });
+    expect(ensureEmbeddedAdminKey(durable)).toBeUndefined();
+    expect(durable.ADMIN_API_KEYS).toEqual([]);
   });
 });
