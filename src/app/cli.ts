@@ -12,6 +12,10 @@ const USAGE = `usage: cli triggers preview --batch < cases.jsonl
 
 function main(argv: string[]): number {
   const [group, command, ...rest] = argv;
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (group !== 'triggers' || command !== 'preview') {
     process.stderr.write(`${USAGE}\n`);
     return 2;
