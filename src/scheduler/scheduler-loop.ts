@@ -7,6 +7,8 @@ export type LoopMode = 'running' | 'paused' | 'draining' | 'stopped';
 export interface SchedulerLoopDeps {
   options: ResolvedSchedulerOptions;
   dispatcher: RunDispatcher;
+  /** Completions handed over and not yet committed. */
+  awaitingCommit(): number;
   mode(): LoopMode;
   onSuccess(): void;
   onFailure(during: string, error: unknown): void;
@@ -53,6 +55,7 @@ export class SchedulerLoop {
     if (!this.wakeSleeper || time.getTime() < this.plannedWake) this.wake();
   }
 
+  /** A run ended or a completion committed: capacity may be free again. */
   runEnded(): void {
     if (this.throttled || this.deps.mode() === 'draining') this.wake();
   }
@@ -76,10 +79,13 @@ export class SchedulerLoop {
         return heldWake();
       }
       await dispatcher.processHeldDue(now);
-      // Acquire no more than can start soon: leases of jobs waiting in a long queue would expire.
+      // Acquire no more than can start soon (leases of jobs waiting in a long queue would expire)
+      // and no more than commits can keep up with: two batches committing and one gathering.
+      // Claiming further ahead only makes every claim scan past more leased rows.
       const limit = Math.min(
         options.batchSize,
         options.maxConcurrency + options.batchSize - dispatcher.pendingRuns,
+        3 * options.batchSize - this.deps.awaitingCommit(),
       );
       this.throttled = limit <= 0;
       let storeNext = Number.POSITIVE_INFINITY;

@@ -98,12 +98,14 @@ export class Scheduler {
           else this.loop.wakeFor(completion.nextRunTime);
         }
         this.healthy_ = true;
+        this.loop.runEnded();
       },
       onError: (error) => this.fail('complete runs', error),
     });
     this.loop = new SchedulerLoop({
       options: this.o,
       dispatcher: this.dispatcher,
+      awaitingCommit: () => this.batcher.pending,
       mode: () => this.mode(),
       onSuccess: () => {
         if (this.batcher.pending === 0 || this.state !== 'running') this.healthy_ = true;
