@@ -4,7 +4,7 @@ import { MySqlJobStore } from '../../src/persistence/mysql-job-store';
 import { SystemClock } from '../../src/scheduler/clocks/system-clock';
 import type { Job } from '../../src/scheduler/job';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import { countTransactions } from './counting-store';
+import { countTransactions, type TxCounts } from './counting-store';
 import { percentile, rate } from './stats';
 import { drainDue } from './store-driver';
 
@@ -34,11 +34,12 @@ async function count(ds: DataSource, sql: string): Promise<number> {
   return Number(n);
 }
 
-async function waitForRuns(ds: DataSource, expected: number, timeoutMs: number): Promise<void> {
+/** Waits on the in-process count of committed runs (see countTransactions). */
+async function waitForRuns(counts: TxCounts, expected: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await count(ds, 'SELECT COUNT(*) AS n FROM scheduler_job_runs')) < expected) {
+  while (counts.committedRuns < expected) {
     if (Date.now() > deadline) throw new Error(`only part of ${expected} runs committed in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
@@ -101,7 +102,7 @@ export async function schedulerFireRate(
   const scheduler = createScheduler(store, options);
   const t = performance.now();
   await scheduler.start();
-  await waitForRuns(ds, n, 600_000);
+  await waitForRuns(counts, n, 600_000);
   const ms = performance.now() - t;
   await scheduler.shutdown({ wait: true });
   const outboxRows = await count(ds, 'SELECT COUNT(*) AS n FROM scheduler_outbox');
@@ -162,9 +163,10 @@ export async function lateness(
       oneShot(`steady-${i}`, new Date(start + Math.floor((i * 1000) / perSec))),
     ),
   );
-  const scheduler = createScheduler(new MySqlJobStore(ds, clock), options);
+  const { store, counts } = countTransactions(new MySqlJobStore(ds, clock));
+  const scheduler = createScheduler(store, options);
   await scheduler.start();
-  await waitForRuns(ds, n, seconds * 1000 + 120_000);
+  await waitForRuns(counts, n, seconds * 1000 + 120_000);
   await scheduler.shutdown({ wait: true });
   const rows = (await ds.query(
     'SELECT TIMESTAMPDIFF(MICROSECOND, scheduled_at, started_at) / 1000 AS late FROM scheduler_job_runs',
