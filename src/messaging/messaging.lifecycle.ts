@@ -42,9 +42,10 @@ export class MessagingLifecycle
     registerPublishHandler(this.scheduler);
     this.readiness.register({ name: 'outbox', check: () => this.relay.check() });
     this.readiness.register({ name: 'inbound', check: async () => this.consumer.status() });
-    // A run that emitted events wakes the relay instead of waiting out its poll.
-    this.unsubscribe = this.scheduler.on('job.executed', (e) => {
-      if (e.events.length > 0) this.relay.wake();
+    // Committed runs that emitted events wake the relay instead of waiting out its poll. Not on
+    // job.executed: that comes before the commit, so each wake found nothing and cost two queries.
+    this.unsubscribe = this.scheduler.on('runs.committed', (e) => {
+      if (e.events > 0) this.relay.wake();
     });
   }
 

@@ -25,6 +25,11 @@ export interface SchedulerEventMap {
   };
   'job.missed': { jobId: string; scheduledAt: Date; lateMs: number; misfireGraceTime: number };
   'job.maxInstances': { jobId: string; scheduledRunTimes: Date[]; maxInstances: number };
+  /**
+   * A batch of completions committed (history, next state, outbox rows): the moment their events
+   * become visible to the outbox relay, unlike job.executed, which comes before the commit.
+   */
+  'runs.committed': { jobIds: string[]; events: number };
   'scheduler.started': { owner: string };
   'scheduler.shutdown': { owner: string; wait: boolean };
   /** Something failed that the scheduler survives: a store call (it backs off), a listener. */

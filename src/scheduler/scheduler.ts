@@ -87,6 +87,11 @@ export class Scheduler {
       backoff: new Backoff(this.o.backoffMs, this.o.maxBackoffMs),
       onCommitted: (batch, result) => {
         const lost = new Set(result.leaseLost);
+        const committed = batch.filter((c) => !lost.has(c.jobId));
+        this.emitter.emit('runs.committed', {
+          jobIds: committed.map((c) => c.jobId),
+          events: committed.reduce((n, c) => n + c.events.length, 0),
+        });
         for (const completion of batch) {
           this.dispatcher.released(completion);
           // Not a store failure (health stays): another replica reclaimed the job and runs it again.
