@@ -5,9 +5,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV CI=true npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 COPY package.json package-lock.json ./
-# npm ci rejects a lockfile that lacks the non-Linux @unrs/resolver-binding-* entries (a registry
-# mirror without them wrote it); only then fall back to installing the locked tree with npm install.
-RUN npm ci --ignore-scripts || npm install --ignore-scripts
+RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 

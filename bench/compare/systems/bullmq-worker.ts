@@ -1,6 +1,5 @@
-import { type Job, Worker } from 'bullmq';
-
 import { benchKafka } from '../kafka';
+import { type BullJob, loadBullMq } from '../setup/bullmq-module';
 import { orderTimeoutMessages } from './order-timeout';
 import { type BullWorkerConfig, onStart, reportProgress } from './replica-protocol';
 
@@ -11,7 +10,7 @@ interface OrderJobData {
 }
 
 /** `repeat:<scheduler id>:<millis>` is how BullMQ names a job scheduler's iterations. */
-function scheduledAt(job: Job<OrderJobData>): Date {
+function scheduledAt(job: BullJob<OrderJobData>): Date {
   if (job.data.scheduledAtMs !== undefined) return new Date(job.data.scheduledAtMs);
   const millis = Number(job.id?.slice(job.id.lastIndexOf(':') + 1));
   return new Date(Number.isFinite(millis) ? millis : job.timestamp + job.delay);
@@ -27,6 +26,7 @@ onStart<BullWorkerConfig>(async (config) => {
   await producer.connect();
   let committed = 0;
   let failed = 0;
+  const { Worker } = loadBullMq();
   const worker = new Worker<OrderJobData>(
     config.queue,
     async (job) => {

@@ -1,8 +1,7 @@
-import { Queue } from 'bullmq';
-
 import { readEffects } from '../kafka';
 import { type BenchTopics, dueMs, type OneShotBlock, type RunPlan } from '../plan';
 import type { MeteredProcess } from '../proc-meter';
+import { type BullQueue, loadBullMq } from '../setup/bullmq-module';
 import type { BenchRedis } from '../setup/redis';
 import { Child } from './child';
 import type { IngestResult, RunningSystem, SystemDriver } from './driver';
@@ -22,7 +21,7 @@ interface BulkJob {
  * calls at a time (far-future backlog only: measured jobs go in due order, one call at a time).
  */
 async function addBlock(
-  queue: Queue,
+  queue: BullQueue,
   block: OneShotBlock,
   due: (i: number) => number,
   inFlight = 1,
@@ -36,7 +35,7 @@ async function addBlock(
 }
 
 async function addChunk(
-  queue: Queue,
+  queue: BullQueue,
   block: OneShotBlock,
   due: (i: number) => number,
   i: number,
@@ -58,7 +57,7 @@ async function addChunk(
 /** BullMQ on the bench's own Redis: delayed jobs, one worker process publishing to Kafka. */
 export class BullDriver implements SystemDriver {
   readonly name = 'bullmq';
-  private queue: Queue | null = null;
+  private queue: BullQueue | null = null;
   private pending: string | null = null;
 
   constructor(
@@ -70,8 +69,10 @@ export class BullDriver implements SystemDriver {
     return [{ label: 'redis-server', pid: this.redis.pid, shared: true }];
   }
 
-  private q(): Queue {
-    this.queue ??= new Queue(QUEUE, { connection: { host: '127.0.0.1', port: this.redis.port } });
+  private q(): BullQueue {
+    this.queue ??= new (loadBullMq().Queue)(QUEUE, {
+      connection: { host: '127.0.0.1', port: this.redis.port },
+    });
     return this.queue;
   }
 
