@@ -113,7 +113,8 @@ export class CompletionBatcher {
     const busy = new Set<string>();
     for (const batch of this.inFlight.keys()) for (const q of batch) busy.add(q.completion.jobId);
     let n = 0;
-    while (n < this.queue.length && n < this.options.maxBatch && !busy.has(this.queue[n].completion.jobId)) n++;
+    while (n < this.queue.length && n < this.options.maxBatch && !busy.has(this.queue[n].completion.jobId))
+      n++;
     return this.queue.splice(0, n);
   }
 
