@@ -241,10 +241,9 @@ function report(
   const name = config.quick ? 'quick' : 'latest';
   writeFileSync(
     path.join(out, `${name}.json`),
-    JSON.stringify(
-      json,
-      (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(2)) : v),
-      1,
+    // Compact (one line, 1 decimal): the latest full run's file is committed.
+    JSON.stringify(json, (_, v: unknown) =>
+      typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(1)) : v,
     ),
   );
   writeFileSync(path.join(out, `${name}.md`), text);

@@ -44,13 +44,16 @@ def bars(ax, data, title):
     systems = [s for s in COLORS if any(r["system"] == s for r in steady)]
     width = 0.8 / max(1, len(systems))
     for k, system in enumerate(systems):
+        labelled = False
         for i, rate in enumerate(rates):
             run = next((r for r in steady if r["system"] == system and r["rate"] == rate), None)
             if run is None:
                 continue
             x = i + k * width
             ax.bar(x, max(run["lateness"]["p99"], 0.1), width, color=COLORS[system],
-                   label=system if i == 0 else None, hatch=None if run["sustained"] else "//", edgecolor="black", lw=0.3)
+                   label=None if labelled else system, hatch=None if run["sustained"] else "//",
+                   edgecolor="black", lw=0.3)
+            labelled = True
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(rates))], [f"{r}/s" for r in rates])
     ax.set_yscale("log")
     ax.set_ylabel("p99 lateness (ms, log)")
@@ -82,7 +85,11 @@ def main():
     if res["steady"]:
         panels.append(lambda ax: bars(ax, data, "steady: p99 lateness by rate (hatched: rate not sustained)"))
         top = max(r["rate"] for r in res["steady"])
-        common = [r for r in res["steady"] if r["rate"] == min(r2["rate"] for r2 in res["steady"])]
+        # The lowest rate every system ran (a probe below it runs one system only).
+        shared = [rate for rate in sorted({r["rate"] for r in res["steady"]})
+                  if sum(1 for r in res["steady"] if r["rate"] == rate) > 1]
+        low = shared[0] if shared else min(r["rate"] for r in res["steady"])
+        common = [r for r in res["steady"] if r["rate"] == low]
         panels.append(lambda ax: cdf(ax, common, f"steady {common[0]['rate']}/s: lateness distribution"))
         highest = [r for r in res["steady"] if r["rate"] == top]
         panels.append(lambda ax: cdf(ax, highest, f"steady {top}/s: lateness distribution"))

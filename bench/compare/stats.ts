@@ -60,7 +60,7 @@ export function summarize(
 }
 
 /** Lateness values for the chart: a sorted sample of at most `max` points. */
-export function latenessSample(sample: EffectSample, max = 2000): number[] {
+export function latenessSample(sample: EffectSample, max = 200): number[] {
   const n = sample.effectMs.length;
   const all = new Float64Array(n);
   for (let i = 0; i < n; i++) all[i] = sample.effectMs[i] - sample.scheduledMs[i];
