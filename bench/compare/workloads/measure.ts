@@ -95,7 +95,12 @@ export async function measureRun(driver: SystemDriver, plan: RunPlan, ctx: RunCo
   );
   const kafka = running.kafkaEffects ? await running.kafkaEffects() : null;
   const kafkaLateness = kafka
-    ? summarize(kafka, latenessOver(kafka.effectMs.length - kafka.duplicates), cutoffMs, missingScheduled(plan))
+    ? summarize(
+        kafka,
+        latenessOver(kafka.effectMs.length - kafka.duplicates),
+        cutoffMs,
+        missingScheduled(plan),
+      )
     : null;
   const doubled = await running.doubledRuns();
   await running.cleanup();
