@@ -10,6 +10,7 @@ import path from 'node:path';
  * leave `npm ci` unable to install the project.) Only the few calls the benchmark makes are typed.
  */
 export const BULLMQ_VERSION = '6.7.0';
+export const IOREDIS_VERSION = '5.11.1';
 
 const PREFIX = path.join(
   process.env.DELAYED_ACTION_CACHE ?? path.join(homedir(), '.cache', 'delayed-action'),
@@ -72,12 +73,22 @@ export interface BullMq {
 /** Installs BullMQ into the cache (once) and loads it from there. */
 export function loadBullMq(log: (line: string) => void = () => undefined): BullMq {
   const entry = path.join(PREFIX, 'node_modules', 'bullmq');
-  if (!existsSync(entry)) {
-    log(`installing bullmq@${BULLMQ_VERSION} into ${PREFIX} (npm)…`);
+  // BullMQ 6 takes its Redis client as an optional peer: without ioredis next to it, it cannot connect.
+  if (!existsSync(entry) || !existsSync(path.join(PREFIX, 'node_modules', 'ioredis'))) {
+    log(`installing bullmq@${BULLMQ_VERSION} and ioredis@${IOREDIS_VERSION} into ${PREFIX} (npm)…`);
     mkdirSync(PREFIX, { recursive: true });
     execFileSync(
       'npm',
-      ['install', '--prefix', PREFIX, '--no-save', '--no-audit', '--no-fund', `bullmq@${BULLMQ_VERSION}`],
+      [
+        'install',
+        '--prefix',
+        PREFIX,
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        `bullmq@${BULLMQ_VERSION}`,
+        `ioredis@${IOREDIS_VERSION}`,
+      ],
       { stdio: 'ignore' },
     );
   }
