@@ -36,8 +36,8 @@ export class OrderItemDto {
   quantity!: number;
 }
 
-/** `orders.created` (DESIGN section 6). */
-export class OrderCreatedDto {
+/** What every order event carries (validation metadata is inherited by the subclasses). */
+abstract class OrderEventDto {
   @IsDefined()
   @IsString()
   @IsNotEmpty()
@@ -49,7 +49,10 @@ export class OrderCreatedDto {
   @IsNotEmpty()
   @MaxLength(MAX_ORDER_ID_LENGTH)
   orderId!: string;
+}
 
+/** `orders.created` (DESIGN section 6). */
+export class OrderCreatedDto extends OrderEventDto {
   @IsDefined()
   @IsString()
   @IsIsoInstant()
@@ -71,19 +74,7 @@ export class OrderCreatedDto {
 }
 
 /** `orders.paid` (DESIGN section 6). */
-export class OrderPaidDto {
-  @IsDefined()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_EVENT_ID_LENGTH)
-  eventId!: string;
-
-  @IsDefined()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_ORDER_ID_LENGTH)
-  orderId!: string;
-
+export class OrderPaidDto extends OrderEventDto {
   @IsDefined()
   @IsString()
   @IsIsoInstant()
