@@ -54,20 +54,9 @@ export async function bootAdminApp(o: {
   return app;
 }
 
-/** Polls `probe` until it returns a value; fails after `timeoutMs` of real time. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { eventually } from '../../support/eventually';
+
+export { eventually };
 
 /** Everything due at `now` has fired and committed, no lease is held, and the outbox is relayed. */
 export async function quiet(app: INestApplication, now: Date): Promise<void> {
