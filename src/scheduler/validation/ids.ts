@@ -5,8 +5,8 @@ import { ValidationError } from '../errors';
  * byte, so anything that a store, a log or a terminal could silently alter is refused up front.
  */
 // C0 and C1 controls, and a UTF-16 surrogate not part of a pair.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const EDGE_SPACE = /^\s|\s$/u;
 
