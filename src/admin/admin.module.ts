@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 
 import { AppConfig } from '../app/config/app-config';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { AdminJobsService } from './jobs/admin-jobs.service';
 import { JobsController } from './jobs/jobs.controller';
 import { ProblemFilter } from './problem/problem.filter';
@@ -37,7 +38,7 @@ export function createValidationPipe(): ValidationPipe {
       }),
     }),
   ],
-  controllers: [JobsController, TriggersController],
+  controllers: [JobsController, TriggersController, DeadLettersController],
   providers: [
     AdminJobsService,
     { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { DEAD_LETTERS_USAGE, deadLettersCommand } from '../cli/dead-letters';
 import { parsePreviewArgs, previewBatch, previewLines } from '../cli/triggers-preview';
 
 /**
  * Command-line entry, deliberately thin and without booting NestJS:
  *   cli triggers preview --batch            (JSON lines on stdin, one result line each)
  *   cli triggers preview --json '{...}' | --type cron --hour 9 ... [--count N] [--now ISO]
+ *   cli dead-letters list|replay ...        (reads .dlq topics, replays; needs Kafka and the database)
  */
 const USAGE = `usage: cli triggers preview --batch < cases.jsonl
        cli triggers preview --json '{"type":"cron","hour":9}' [--count N] [--now ISO]
-       cli triggers preview --type cron --hour 9 --timezone Europe/Paris [--count N] [--now ISO]`;
+       cli triggers preview --type cron --hour 9 --timezone Europe/Paris [--count N] [--now ISO]
+${DEAD_LETTERS_USAGE.replace('usage: ', '       ')}`;
 
 function main(argv: string[]): number {
   const [group, command, ...rest] = argv;
@@ -34,4 +37,15 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'dead-letters' && !argv.includes('--help') && !argv.includes('-h')) {
+  deadLettersCommand(argv.slice(1), process.env, (line) => process.stdout.write(`${line}\n`)).then(
+    () => (process.exitCode = 0),
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = (error as { code?: unknown }).code === 'CLI_USAGE' ? 2 : 1;
+    },
+  );
+} else {
+  process.exitCode = main(argv);
+}

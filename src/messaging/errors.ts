@@ -61,3 +61,25 @@ export class PublishArgsError extends MessagingError {
     super(`${field}: ${reason}`);
   }
 }
+
+/** A dead-letter route named a topic that is not an inbound topic of this service. */
+export class UnknownDeadLetterTopicError extends MessagingError {
+  readonly code = 'DLQ_TOPIC_UNKNOWN';
+}
+
+/** A replay or listing range the service refuses (reversed, too long); names the field. */
+export class DeadLetterRangeError extends MessagingError {
+  readonly code = 'DLQ_RANGE_INVALID';
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** The broker could not be read (down, timeout); the caller may retry. */
+export class TopicReadError extends MessagingError {
+  readonly code = 'TOPIC_READ_FAILED';
+}

@@ -20,6 +20,11 @@ import { MySqlRelayLock } from '../persistence/mysql-relay-lock';
 import { SOLE_RELAY } from './relay-leadership';
 import { MessagingTelemetry } from './telemetry';
 import { EVENT_BUS } from './tokens';
+import { DeadLetterReplayer } from './dead-letters/dead-letter-replayer';
+import { MemoryReplayLedger } from './dead-letters/memory-replay-ledger';
+import { KafkaTopicReader } from './kafka/kafka-topic-reader';
+import { MemoryTopicReader } from './memory/memory-topic-reader';
+import { MySqlReplayLedger } from '../persistence/mysql-replay-ledger';
 
 /** Every topic of DESIGN section 6, as configured (created at start-up when KAFKA_CREATE_TOPICS). */
 export function serviceTopics(config: AppConfig): string[] {
@@ -135,10 +140,42 @@ export class MessagingModule {
               new Logger('outbox'),
             ),
         },
+        {
+          provide: DeadLetterReplayer,
+          inject: [
+            EVENT_BUS,
+            InboundRegistry,
+            AppConfig,
+            { token: KAFKA_CLIENT, optional: true },
+            { token: DataSource, optional: true },
+          ],
+          useFactory: (
+            bus: EventBus,
+            registry: InboundRegistry,
+            c: AppConfig,
+            kafka?: Kafka,
+            dataSource?: DataSource,
+          ) =>
+            new DeadLetterReplayer(
+              kafka && bus instanceof KafkaEventBus
+                ? new KafkaTopicReader(kafka, { groupPrefix: `${c.KAFKA_GROUP_ID}.dlq-reader` })
+                : new MemoryTopicReader(bus as MemoryEventBus),
+              bus,
+              dataSource ? new MySqlReplayLedger(dataSource) : new MemoryReplayLedger(),
+              { topics: () => registry.topics() },
+            ),
+        },
         MessagingLifecycle,
         MessagingMetricsBridge,
       ],
-      exports: [EVENT_BUS, InboundRegistry, MessagingTelemetry, OutboxRelay, InboundConsumer],
+      exports: [
+        EVENT_BUS,
+        InboundRegistry,
+        MessagingTelemetry,
+        OutboxRelay,
+        InboundConsumer,
+        DeadLetterReplayer,
+      ],
     };
   }
 }

@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '../../scheduler';
 import { TriggerMaxIterationsError } from '../../scheduler/triggers';
+import { PublishError, TopicReadError, UnknownDeadLetterTopicError } from '../../messaging/errors';
 import { problemType, type FieldProblem, type ProblemDetails } from './problem-details';
 import { RequestValidationError } from './request-errors';
 
@@ -96,6 +97,9 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof SchedulerNotRunningError || error instanceof StoreUnavailableError)
     return problem(503, error.code, 'the scheduler cannot serve this request right now; retry later');
   if (error instanceof SchedulerError) return problem(500, error.code, 'internal error');
+  if (error instanceof UnknownDeadLetterTopicError) return problem(404, error.code, error.message);
+  if (error instanceof TopicReadError || error instanceof PublishError)
+    return problem(503, error.code, 'the broker cannot serve this request right now; retry later');
   if (isFieldError(error))
     return problem(422, error.code, error.message, [{ field: error.field, message: error.reason }]);
   const fromBody = bodyParserError(error);

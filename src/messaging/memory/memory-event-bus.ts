@@ -127,6 +127,13 @@ export class MemoryEventBus implements EventBus {
       .map((r) => ({ ...r, headers: { ...r.headers } }));
   }
 
+  /** The first retained and the next offset of a topic (one partition); null if it does not exist. */
+  offsets(topic: string): { low: string; high: string } | null {
+    const log = this.logs.get(topic);
+    if (!log) return null;
+    return { low: log.records[0]?.offset ?? String(log.nextOffset), high: String(log.nextOffset) };
+  }
+
   topics(): string[] {
     return [...this.logs.keys()];
   }

@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+
+import { DataSource } from 'typeorm';
+
+import { loadConfig } from '../app/config/load-config';
+import { createKafkaClient } from '../app/kafka/kafka-client';
+import { DeadLetterReplayer } from '../messaging/dead-letters/dead-letter-replayer';
+import { KafkaEventBus } from '../messaging/kafka/kafka-event-bus';
+import { KafkaTopicReader } from '../messaging/kafka/kafka-topic-reader';
+import { dataSourceOptions, runMigrations } from '../persistence/data-source';
+import { MySqlReplayLedger } from '../persistence/mysql-replay-ledger';
+
+export const DEAD_LETTERS_USAGE = `usage: cli dead-letters list --topic T [--partition N] [--from OFFSET] [--limit N]
+       cli dead-letters replay --topic T --partition N --from OFFSET --to OFFSET [--retry-failed]
+  (T is the inbound topic; its dead letters are on T.dlq. Needs DATABASE_URL and KAFKA_BROKERS,
+   as the service has them: replays are recorded in the service's database, each at most once.)`;
+
+export class CliUsageError extends Error {
+  readonly code = 'CLI_USAGE';
+}
+
+/** `dead-letters list|replay`: talks to Kafka and the database directly (the service may be down). */
+export async function deadLettersCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      topic: { type: 'string' },
+      partition: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      limit: { type: 'string' },
+      'retry-failed': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (command !== 'list' && command !== 'replay') throw new CliUsageError(DEAD_LETTERS_USAGE);
+  if (!values.topic) throw new CliUsageError('--topic is required');
+  const config = loadConfig(env);
+  if (!config.DATABASE_URL || !config.KAFKA_BROKERS)
+    throw new CliUsageError('DATABASE_URL and KAFKA_BROKERS must be set (as for the service)');
+  const kafka = createKafkaClient({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS });
+  const bus = new KafkaEventBus(kafka, {
+    groupId: config.KAFKA_GROUP_ID,
+    fromBeginning: false,
+    topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    maxBatch: config.INBOUND_BATCH_SIZE,
+    partitionsConcurrently: 1,
+  });
+  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, { poolSize: 2 }));
+  try {
+    await runMigrations(dataSource);
+    const replayer = new DeadLetterReplayer(
+      new KafkaTopicReader(kafka, { groupPrefix: `${config.KAFKA_GROUP_ID}.dlq-reader` }),
+      bus,
+      new MySqlReplayLedger(dataSource),
+      { topics: null },
+    );
+    if (command === 'list') {
+      const page = await replayer.list(values.topic, {
+        partition: optionalInt(values.partition, '--partition'),
+        fromOffset: values.from,
+        limit: optionalInt(values.limit, '--limit') ?? 50,
+      });
+      out(JSON.stringify({ topic: page.topic, dlqTopic: page.dlqTopic, partitions: page.partitions }));
+      for (const m of page.messages) out(JSON.stringify(m));
+    } else {
+      const partition = optionalInt(values.partition, '--partition');
+      if (partition === undefined || !values.from || !values.to)
+        throw new CliUsageError('replay needs --partition, --from and --to');
+      out(
+        JSON.stringify(
+          await replayer.replay(values.topic, {
+            partition,
+            fromOffset: offset(values.from, '--from'),
+            toOffset: offset(values.to, '--to'),
+            retryFailed: values['retry-failed'] === true,
+          }),
+        ),
+      );
+    }
+  } finally {
+    await bus.close().catch(() => undefined);
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+}
+
+function optionalInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new CliUsageError(`${flag} must be a non-negative integer`);
+  return Number(value);
+}
+
+function offset(value: string, flag: string): string {
+  if (!/^(0|[1-9]\d{0,17})$/.test(value)) throw new CliUsageError(`${flag} must be a Kafka offset`);
+  return value;
+}
