@@ -1,15 +1,22 @@
+import { createHash } from 'node:crypto';
+
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 
-import { isAdminRequest } from './admin-routes';
+import { isPublicRoute } from './public-route';
 
 /**
- * ADMIN_RATE_LIMIT_PER_MINUTE per client IP on /v1/** only. Runs before the API key guard, so
- * key guessing is throttled too. Counters live in this replica's memory.
+ * ADMIN_RATE_LIMIT_PER_MINUTE per client IP over every non-public route together (one counter
+ * per client, not one per handler, so spreading key guesses over routes gains nothing). Runs
+ * before the API key guard, so key guessing is throttled too. Counters live in this replica's memory.
  */
 @Injectable()
 export class AdminThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return !isAdminRequest(context);
+    return isPublicRoute(this.reflector, context);
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return createHash('sha256').update(`admin-${name}-${tracker}`).digest('hex');
   }
 }

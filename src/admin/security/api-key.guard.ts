@@ -1,28 +1,32 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 
 import { AppConfig } from '../../app/config/app-config';
-import { isAdminRequest } from './admin-routes';
 import { ApiKeyVerifier } from './api-key-verifier';
+import { isPublicRoute } from './public-route';
 import { InvalidApiKeyError, MissingApiKeyError } from './security-errors';
 
 export const API_KEY_HEADER = 'x-api-key';
 
 /**
- * Global guard (APP_GUARD) for /v1/**: 401 without a key, 403 with a wrong one. With no
- * ADMIN_API_KEYS configured every admin request is refused (403), so an unconfigured deployment
- * is closed rather than open.
+ * Global guard (APP_GUARD): every route needs a key unless its handler or controller is marked
+ * @Public(). 401 without a key, 403 with a wrong one. With no ADMIN_API_KEYS configured every
+ * protected request is refused (403), so an unconfigured deployment is closed rather than open.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly verifier: ApiKeyVerifier;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly reflector: Reflector,
+  ) {
     this.verifier = new ApiKeyVerifier(config.ADMIN_API_KEYS);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!isAdminRequest(context)) return true;
+    if (isPublicRoute(this.reflector, context)) return true;
     const header = context.switchToHttp().getRequest<Request>().headers[API_KEY_HEADER];
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined || key === '') throw new MissingApiKeyError();

@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
 
+import { Public } from '../../admin/security/public-route';
 import { ReadinessRegistry } from './readiness';
 
 /** Liveness says the process answers; readiness says each dependency works (503 when one does not). */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly registry: ReadinessRegistry) {}

@@ -2,9 +2,11 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { Public } from '../../admin/security/public-route';
 import { MetricsService } from './metrics.service';
 
 /** Prometheus exposition. Open like /health: it carries counts, never job contents or secrets. */
+@Public()
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {

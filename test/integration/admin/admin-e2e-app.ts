@@ -29,6 +29,8 @@ export async function bootAdminApp(o: {
   databaseUrl: string;
   topics: Record<string, string>;
   clock: FakeClock;
+  /** Extra settings, e.g. a rate limit. */
+  env?: Record<string, string>;
 }): Promise<INestApplication> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -43,6 +45,7 @@ export async function bootAdminApp(o: {
     OUTBOX_POLL_MS: '20',
     ADMIN_API_KEYS: API_KEY,
     ...o.topics,
+    ...o.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(CLOCK)

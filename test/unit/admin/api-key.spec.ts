@@ -1,22 +1,46 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 
 import { ApiKeyGuard } from '../../../src/admin/security/api-key.guard';
 import { ApiKeyVerifier } from '../../../src/admin/security/api-key-verifier';
+import { Public } from '../../../src/admin/security/public-route';
 import { InvalidApiKeyError, MissingApiKeyError } from '../../../src/admin/security/security-errors';
 import { AppConfig } from '../../../src/app/config/app-config';
 
 const KEYS = ['first-key-0123456789', 'second-key-0123456789'];
 
-function httpContext(path: string, headers: Record<string, string | string[]> = {}): ExecutionContext {
+class OpenController {
+  @Public()
+  open(): void {}
+}
+
+@Public()
+class OpenClass {
+  anything(): void {}
+}
+
+class ClosedController {
+  closed(): void {}
+}
+
+/** A request routed to `handler` of `cls`; the path is there to show it is never consulted. */
+function httpContext(
+  cls: new () => object,
+  handler: string,
+  headers: Record<string, string | string[]> = {},
+  path = '/health/live',
+): ExecutionContext {
   const req = { path, url: path, headers };
   return {
     getType: () => 'http',
+    getClass: () => cls,
+    getHandler: () => (cls.prototype as Record<string, unknown>)[handler],
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({}), getNext: () => undefined }),
   } as unknown as ExecutionContext;
 }
 
 function guard(keys: string[]): ApiKeyGuard {
-  return new ApiKeyGuard(Object.assign(new AppConfig(), { ADMIN_API_KEYS: keys }));
+  return new ApiKeyGuard(Object.assign(new AppConfig(), { ADMIN_API_KEYS: keys }), new Reflector());
 }
 
 describe('ApiKeyVerifier', () => {
@@ -38,25 +62,29 @@ describe('ApiKeyVerifier', () => {
 });
 
 describe('ApiKeyGuard', () => {
-  it('lets non-admin paths through without a key', () => {
-    for (const path of ['/health/live', '/metrics', '/docs', '/docs-json', '/v1x'])
-      expect(guard(KEYS).canActivate(httpContext(path))).toBe(true);
+  it('lets a handler or controller marked @Public() through without a key', () => {
+    expect(guard(KEYS).canActivate(httpContext(OpenController, 'open'))).toBe(true);
+    expect(guard(KEYS).canActivate(httpContext(OpenClass, 'anything'))).toBe(true);
+  });
+
+  it('decides by route metadata, not by path: an unmarked handler needs a key whatever the path', () => {
+    for (const path of ['/health/live', '/metrics', '/docs', '/V1/jobs', '/anything'])
+      expect(() => guard(KEYS).canActivate(httpContext(ClosedController, 'closed', {}, path))).toThrow(
+        MissingApiKeyError,
+      );
   });
 
   it('401 without a key, 403 with a wrong one, through with a right one', () => {
-    expect(() => guard(KEYS).canActivate(httpContext('/v1/jobs'))).toThrow(MissingApiKeyError);
-    expect(() => guard(KEYS).canActivate(httpContext('/v1/jobs', { 'x-api-key': '' }))).toThrow(
-      MissingApiKeyError,
-    );
-    expect(() => guard(KEYS).canActivate(httpContext('/v1/jobs', { 'x-api-key': 'wrong' }))).toThrow(
-      InvalidApiKeyError,
-    );
-    expect(guard(KEYS).canActivate(httpContext('/v1/events/x', { 'x-api-key': KEYS[1] }))).toBe(true);
+    const closed = (headers: Record<string, string> = {}) => httpContext(ClosedController, 'closed', headers);
+    expect(() => guard(KEYS).canActivate(closed())).toThrow(MissingApiKeyError);
+    expect(() => guard(KEYS).canActivate(closed({ 'x-api-key': '' }))).toThrow(MissingApiKeyError);
+    expect(() => guard(KEYS).canActivate(closed({ 'x-api-key': 'wrong' }))).toThrow(InvalidApiKeyError);
+    expect(guard(KEYS).canActivate(closed({ 'x-api-key': KEYS[1] }))).toBe(true);
   });
 
-  it('refuses every admin request when no keys are configured', () => {
-    expect(() => guard([]).canActivate(httpContext('/v1/jobs', { 'x-api-key': 'anything' }))).toThrow(
-      /no ADMIN_API_KEYS/,
-    );
+  it('refuses every protected request when no keys are configured', () => {
+    expect(() =>
+      guard([]).canActivate(httpContext(ClosedController, 'closed', { 'x-api-key': 'anything' })),
+    ).toThrow(/no ADMIN_API_KEYS/);
   });
 });

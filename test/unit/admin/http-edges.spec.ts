@@ -66,7 +66,7 @@ describe('admin HTTP edges', () => {
     expect(res.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
-  it('answers 429 problem+json past ADMIN_RATE_LIMIT_PER_MINUTE, on /v1 only', async () => {
+  it('answers 429 problem+json past ADMIN_RATE_LIMIT_PER_MINUTE, never on public routes', async () => {
     const limited = await createAdminTestApp({ ADMIN_RATE_LIMIT_PER_MINUTE: '3' });
     try {
       const server = limited.app.getHttpServer();
