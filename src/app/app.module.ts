@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { AdminModule } from '../admin/admin.module';
 import { CommandsModule } from '../commands/commands.module';
+import { HttpTargetModule } from '../http-target/http-target.module';
 import { OrdersModule } from '../orders/orders.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -34,6 +35,7 @@ export class AppModule {
         AdminModule,
         OrdersModule,
         CommandsModule,
+        HttpTargetModule,
       ],
     };
   }

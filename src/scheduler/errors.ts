@@ -106,3 +106,24 @@ export class RunAbortedError extends SchedulerError {
     super('the run was aborted by a shutdown that did not wait');
   }
 }
+
+/**
+ * An action handler's failure that says whether trying again can help. A retry policy re-attempts
+ * a run whose error is not an ActionError, or is one with `retryable` true; `retryable` false ends
+ * the run at once (e.g. an HTTP 404 from the target).
+ */
+export class ActionError extends SchedulerError {
+  readonly code: string = 'ACTION_FAILED';
+
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** False only for an error a handler marked as permanent (ActionError with retryable false). */
+export function isRetryableFailure(error: unknown): boolean {
+  return !(error instanceof ActionError) || error.retryable;
+}

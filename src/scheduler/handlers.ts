@@ -33,6 +33,11 @@ export interface RunContext {
 /** A named action, registered with the scheduler (jobs name it; JSON, never code, is stored). */
 export type ActionHandler = (context: RunContext) => void | Promise<void>;
 
+export interface HandlerOptions {
+  /** Checks a job's args when it is added or its action changes; throws a ValidationError. */
+  validateArgs?: (args: JsonValue | undefined) => void;
+}
+
 /** Builds a run's context and collects what it emits. */
 export function createRunContext(
   job: Job,

@@ -3,7 +3,7 @@ export { Scheduler, type AddJobsResult, type RunNowResult } from './scheduler';
 export type { SchedulerOptions } from './scheduler-options';
 export type { SchedulerEventMap, SchedulerEventName, Listener } from './events';
 export { TypedEmitter } from './events';
-export type { ActionHandler, RunContext, EmitMessage } from './handlers';
+export type { ActionHandler, HandlerOptions, RunContext, EmitMessage } from './handlers';
 export { MemoryJobStore, type MemoryJobStoreOptions } from './memory/memory-job-store';
 export { SystemClock } from './clocks/system-clock';
 export { FakeClock } from './clocks/fake-clock';

@@ -12,8 +12,8 @@ import {
 import { TypedEmitter, type Listener, type SchedulerEventMap, type SchedulerEventName } from './events';
 import { InProcessExecutor } from './executor/in-process-executor';
 import type { Executor } from './executor/executor';
-import type { ActionHandler } from './handlers';
-import type { AddJobInput, Job, JobChanges } from './job';
+import type { ActionHandler, HandlerOptions } from './handlers';
+import type { ActionSpec, AddJobInput, Job, JobChanges } from './job';
 import { applyChanges, buildJob, parseTrigger, validateJobFields } from './job-builder';
 import type { JobListQuery, RunHistoryEntry } from './ports/job-store';
 import { RunDispatcher } from './run-dispatcher';
@@ -48,6 +48,7 @@ export class Scheduler {
   private readonly o: ResolvedSchedulerOptions;
   private readonly emitter: TypedEmitter<SchedulerEventMap>;
   private readonly handlers = new Map<string, ActionHandler>();
+  private readonly argValidators = new Map<string, NonNullable<HandlerOptions['validateArgs']>>();
   private readonly executor: Executor;
   private readonly dispatcher: RunDispatcher;
   private readonly batcher: CompletionBatcher;
@@ -150,12 +151,18 @@ export class Scheduler {
     this.emitter.off(name, listener);
   }
 
-  registerHandler(name: string, handler: ActionHandler): void {
+  /**
+   * Registers a named action. `options.validateArgs` checks a job's args when the job is added or
+   * its action changed, whatever the entry point, throwing a ValidationError whose field starts at
+   * `args` (it is reported as `action.args…`).
+   */
+  registerHandler(name: string, handler: ActionHandler, options: HandlerOptions = {}): void {
     if (typeof name !== 'string' || name === '')
       throw new ValidationError('handler', 'must be a non-empty string');
     if (typeof handler !== 'function') throw new ValidationError('handler', 'must be a function');
     if (this.handlers.has(name)) throw new ValidationError('handler', `'${name}' is already registered`);
     this.handlers.set(name, handler);
+    if (options.validateArgs) this.argValidators.set(name, options.validateArgs);
   }
 
   async start(options: { paused?: boolean } = {}): Promise<void> {
@@ -222,7 +229,7 @@ export class Scheduler {
 
   async modifyJob(id: string, changes: JobChanges): Promise<Job> {
     validateJobFields(changes);
-    if (changes.action) this.requireHandler(changes.action.handler);
+    if (changes.action) this.requireAction(changes.action, 'action');
     const job = applyChanges(await this.require(id), changes);
     await this.o.store.updateJob(job);
     return this.afterChange(job, 'job.modified');
@@ -356,7 +363,7 @@ export class Scheduler {
       throw new ValidationError(prefix || 'job', 'must be an object');
     validateJobFields(input, prefix);
     if (input.action === undefined) throw new ValidationError(`${prefix}action`, 'is required');
-    this.requireHandler(input.action.handler);
+    this.requireAction(input.action, `${prefix}action`);
     const trigger = parseTrigger(input.trigger, this.o.random, `${prefix}trigger`);
     return buildJob(input, trigger, this.o.clock.now(), prefix);
   }
@@ -387,8 +394,17 @@ export class Scheduler {
     return job;
   }
 
-  private requireHandler(name: string): void {
-    if (!this.handlers.has(name)) throw new UnknownHandlerError(name);
+  private requireAction(action: ActionSpec, field: string): void {
+    if (!this.handlers.has(action.handler)) throw new UnknownHandlerError(action.handler);
+    const validate = this.argValidators.get(action.handler);
+    if (!validate) return;
+    try {
+      validate(action.args);
+    } catch (error) {
+      if (error instanceof ValidationError)
+        throw new ValidationError(`${field}.${error.field}`, error.reason);
+      throw error;
+    }
   }
 
   private fail(during: string, error: unknown): void {

@@ -213,4 +213,25 @@ export class AppConfig {
   @Min(1024)
   @Max(16_777_216)
   HTTP_MAX_BODY_BYTES = 1_048_576;
+
+  /**
+   * HMAC-SHA256 key for the x-delayed-action-signature header of HTTP target deliveries.
+   * Unset: jobs with the `http` action are refused.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  HTTP_TARGET_SIGNING_SECRET?: string;
+
+  /** Hosts HTTP targets may call even though they resolve to loopback, private or link-local addresses. */
+  @Transform(toList)
+  @IsString({ each: true })
+  HTTP_TARGET_ALLOWED_HOSTS: string[] = [];
+
+  /** Timeout of one HTTP target delivery unless the job sets `timeoutSeconds`. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  HTTP_TARGET_TIMEOUT_SECONDS = 10;
 }
