@@ -8,6 +8,7 @@
 #
 # Services: when DATABASE_URL (or KAFKA_BROKERS) is unset, the local MariaDB (or Kafka) from
 # scripts/infra is started if needed (fast when already up). When set, they are used as given.
+# The TLS/SASL servers of scripts/infra/tls.sh are always started (their own ports, see there).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 LOG_TAG='test'
@@ -47,6 +48,8 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
   bash scripts/infra/kafka.sh up || infra_ok=0
   export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
 fi
+# The TLS MariaDB and SASL_SSL Kafka beside them (test/integration/app/tls-*.spec.ts).
+bash scripts/infra/tls.sh up >/dev/null || infra_ok=0
 if [ "$infra_ok" = 1 ]; then record services ok "$t"; else record services FAILED "$t"; fi
 log "DATABASE_URL=$DATABASE_URL KAFKA_BROKERS=$KAFKA_BROKERS"
 

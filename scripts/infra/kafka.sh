@@ -8,7 +8,11 @@
 # log dir once and runs `java kafka.Kafka` in the background (logs: ~/.cache/delayed-action/kafka/logs).
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_VERSION (3.9.1), KAFKA_HEAP (512m),
-#      DELAYED_ACTION_CACHE (~/.cache/delayed-action).
+#      DELAYED_ACTION_CACHE (~/.cache/delayed-action), KAFKA_INSTANCE (kafka: the directory name,
+#      so a second broker can run beside the first), KAFKA_TLS_CERTS (a directory made by
+#      tls-certs.sh) with KAFKA_SASL_SSL_PORT and KAFKA_SSL_PORT: extra listeners, SASL_SSL with
+#      users plain-user (PLAIN), scram256-user and scram512-user (SCRAM), and SSL requiring a
+#      client certificate; each user's password is <user>-secret.
 set -euo pipefail
 LOG_TAG=kafka
 # shellcheck source=scripts/infra/lib.sh
@@ -20,8 +24,11 @@ PORT="${KAFKA_PORT:-9092}"
 CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
 VERSION="${KAFKA_VERSION:-3.9.1}"
 HEAP="${KAFKA_HEAP:-512m}"
-BASE="$INFRA_CACHE/kafka"
-LIB="$BASE/lib-$VERSION"
+BASE="$INFRA_CACHE/${KAFKA_INSTANCE:-kafka}"
+TLS_CERTS="${KAFKA_TLS_CERTS:-}"
+SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-}"
+SSL_PORT="${KAFKA_SSL_PORT:-}"
+LIB="$INFRA_CACHE/kafka/lib-$VERSION" # shared by every instance
 M2="${KAFKA_M2_REPO:-$INFRA_CACHE/m2}"
 DATA="$BASE/data"
 LOGS="$BASE/logs"
@@ -73,6 +80,41 @@ resolve_jars() {
   log "resolved $(ls "$LIB"/*.jar | wc -l) jars in $((SECONDS - started))s"
 }
 
+# PLAINTEXT (and the controller) always; with KAFKA_TLS_CERTS also SASL_SSL and mutual-TLS SSL.
+listener_config() {
+  if [ -z "$TLS_CERTS" ]; then
+    printf '%s\n' "listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT" \
+      "advertised.listeners=PLAINTEXT://127.0.0.1:$PORT" \
+      "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+    return 0
+  fi
+  [ -n "$SASL_SSL_PORT" ] && [ -n "$SSL_PORT" ] || die "KAFKA_TLS_CERTS needs KAFKA_SASL_SSL_PORT and KAFKA_SSL_PORT"
+  local scram='org.apache.kafka.common.security.scram.ScramLoginModule required;'
+  cat <<CONF
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT,SASL_SSL://127.0.0.1:$SASL_SSL_PORT,SSL://127.0.0.1:$SSL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL_SSL://127.0.0.1:$SASL_SSL_PORT,SSL://127.0.0.1:$SSL_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_CERTS/server.p12
+ssl.keystore.password=changeit
+ssl.key.password=changeit
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_CERTS/ca.pem
+listener.name.ssl.ssl.client.auth=required
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_plain-user="plain-user-secret";
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=$scram
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$scram
+CONF
+}
+
+# SCRAM credentials live in the cluster metadata: written once, when the log dir is formatted.
+scram_users() {
+  [ -n "$TLS_CERTS" ] || return 0
+  printf '%s\n' --add-scram 'SCRAM-SHA-256=[name=scram256-user,password=scram256-user-secret]' \
+    --add-scram 'SCRAM-SHA-512=[name=scram512-user,password=scram512-user-secret]'
+}
+
 write_config() {
   mkdir -p "$DATA" "$LOGS"
   cat >"$CONF.tmp" <<CONF
@@ -80,11 +122,9 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+$(listener_config)
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$DATA
 auto.create.topics.enable=false
 delete.topic.enable=true
@@ -131,8 +171,10 @@ format_storage() {
   [ -n "$cluster_id" ] || die "kafka.tools.StorageTool random-uuid failed"
   log "formatting KRaft log dir $DATA (cluster id $cluster_id)"
   # shellcheck disable=SC2046
+  local scram=()
+  mapfile -t scram < <(scram_users)
   if ! java $(java_opts) -cp "$LIB/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$CONF" \
-    >"$LOGS/format.log" 2>&1; then
+    "${scram[@]}" >"$LOGS/format.log" 2>&1; then
     cat "$LOGS/format.log" >&2
     die "formatting the KRaft log dir failed (log: $LOGS/format.log)"
   fi

@@ -7,7 +7,9 @@
 # listening on 127.0.0.1:$MARIADB_PORT (3306), with user scheduler/scheduler (all privileges)
 # and database `scheduler`. Installs mariadb-server with apt when it is missing.
 #
-# Env: MARIADB_PORT (3306), MARIADB_BUFFER_POOL (1G),
+# Env: MARIADB_PORT (3306), MARIADB_BUFFER_POOL (1G), MARIADB_INSTANCE (mariadb: the directory name,
+#      so a second server can run beside the first), MARIADB_TLS_CERTS (a directory made by
+#      tls-certs.sh: TLS with require_secure_transport=ON, plus user scheduler_x509 REQUIRE X509),
 #      MARIADB_BENCH_UNSAFE=1 to trade durability for speed (innodb_flush_log_at_trx_commit=2),
 #      DELAYED_ACTION_CACHE (~/.cache/delayed-action).
 set -euo pipefail
@@ -16,7 +18,8 @@ LOG_TAG=mariadb
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PORT="${MARIADB_PORT:-3306}"
-BASE="$INFRA_CACHE/mariadb"
+BASE="$INFRA_CACHE/${MARIADB_INSTANCE:-mariadb}"
+TLS_CERTS="${MARIADB_TLS_CERTS:-}"
 DATADIR="$BASE/data"
 SOCK="$BASE/mariadb.sock"
 PIDFILE="$BASE/mariadb.pid"
@@ -27,10 +30,12 @@ DB_PASS=scheduler
 DB_NAME=scheduler
 
 client() { mariadb --no-defaults "$@"; }
+tls_args=()
+[ -n "$TLS_CERTS" ] && tls_args=(--ssl --ssl-ca="$TLS_CERTS/ca.pem" --ssl-verify-server-cert)
 
 # Our server, answering as the scheduler user over TCP.
 answers() {
-  client -h127.0.0.1 -P"$PORT" -u"$DB_USER" -p"$DB_PASS" --connect-timeout=2 -N -e 'SELECT 1' >/dev/null 2>&1
+  client -h127.0.0.1 -P"$PORT" "${tls_args[@]}" -u"$DB_USER" -p"$DB_PASS" --connect-timeout=2 -N -e 'SELECT 1' >/dev/null 2>&1
 }
 
 ensure_installed() {
@@ -64,6 +69,13 @@ stop_system_service() {
   die "the system MariaDB service (pid $(cat "$syspid")) will not stop; stop it (service mariadb stop) or set MARIADB_PORT"
 }
 
+# TLS only: plain TCP is refused (the unix socket, used by this script as root, stays allowed).
+tls_config() {
+  [ -n "$TLS_CERTS" ] || return 0
+  printf '%s\n' "ssl-ca = $TLS_CERTS/ca.pem" "ssl-cert = $TLS_CERTS/server.pem" \
+    "ssl-key = $TLS_CERTS/server.key" "require_secure_transport = ON"
+}
+
 write_config() {
   local flush=1 sync_binlog=1 doublewrite=1
   if [ "${MARIADB_BENCH_UNSAFE:-0}" = 1 ]; then
@@ -91,6 +103,7 @@ character-set-server = utf8mb4
 collation-server = utf8mb4_unicode_ci
 default-time-zone = '+00:00'
 table_open_cache = 4000
+$(tls_config)
 [client]
 default-character-set = utf8mb4
 CNF
@@ -143,6 +156,12 @@ GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'%' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;
 CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+FLUSH PRIVILEGES;
+SQL
+  [ -n "$TLS_CERTS" ] || return 0
+  client --socket="$SOCK" -uroot <<SQL
+CREATE USER IF NOT EXISTS '${DB_USER}_x509'@'%' IDENTIFIED BY '$DB_PASS' REQUIRE X509;
+GRANT ALL PRIVILEGES ON *.* TO '${DB_USER}_x509'@'%';
 FLUSH PRIVILEGES;
 SQL
 }

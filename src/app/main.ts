@@ -7,10 +7,13 @@ import { setupHttp } from '../admin/http-setup';
 import { AppModule } from './app.module';
 import { ensureEmbeddedAdminKey } from './config/embedded-admin-key';
 import { ConfigError, isEmbedded, loadConfig } from './config/load-config';
+import { checkConnections } from './startup/check-connections';
+import { StartupConnectionError } from './startup/startup-error';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const generatedKey = ensureEmbeddedAdminKey(config);
+  await checkConnections(config, (message) => new Logger('startup').warn(message));
   // Logs are held until pino takes over Nest's logger in setupHttp.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   setupHttp(app, config);
@@ -30,7 +33,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // A config error is the operator's to fix: say what, without a stack trace.
-  console.error(error instanceof ConfigError ? error.message : error);
+  // A config or connection-settings error is the operator's to fix: say what, without a stack trace.
+  const operatorsToFix = error instanceof ConfigError || error instanceof StartupConnectionError;
+  console.error(operatorsToFix ? error.message : error);
   process.exit(1);
 });

@@ -21,7 +21,7 @@ export function dataSourceOptions(url: string, overrides: MysqlDataSourceOverrid
   const options: MysqlConnectionOptions = {
     type: 'mysql',
     connectorPackage: 'mysql2',
-    url,
+    ...urlParts(url),
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
     supportBigNumbers: true,
@@ -42,11 +42,25 @@ export function dataSourceOptions(url: string, overrides: MysqlDataSourceOverrid
   return options;
 }
 
+/**
+ * The URL's parts as separate options: TypeORM would let a `url` win over an explicit password,
+ * and drop anything after `?` without a word (TLS goes in `ssl`).
+ */
+function urlParts(
+  url: string,
+): Pick<MysqlConnectionOptions, 'host' | 'port' | 'username' | 'password' | 'database'> {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : 3306,
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+  };
+}
+
 /** Initialize (if needed) and bring the schema up to date; used by tests, the benchmark and app start. */
 export async function runMigrations(dataSource: DataSource): Promise<void> {
   if (!dataSource.isInitialized) await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
 }
-
-/** For the TypeORM CLI (`npm run migration:run`), which loads this file from dist. */
-export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL));

@@ -14,6 +14,8 @@ import {
   MinLength,
 } from 'class-validator';
 
+import { type DatabaseSecurity, type KafkaSecurity, SASL_MECHANISMS, type SaslMechanism } from './security';
+
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
     ? value
@@ -23,6 +25,8 @@ const toList = ({ value }: { value: unknown }): unknown =>
     : value;
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const toLower = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.toLowerCase() : value;
 
 /**
  * Every setting the service reads, validated once at start-up. Property names are the
@@ -45,12 +49,33 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** mysql://user:pass@host:port/db. Unset: jobs live in memory (embedded mode, nothing durable). */
+  /**
+   * mysql://user:pass@host:port/db. Unset: jobs live in memory (embedded mode, nothing durable).
+   * No `?options`: the driver would silently ignore them (TLS has its own DATABASE_SSL_* settings).
+   */
   @IsOptional()
-  @Matches(/^mysql:\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, {
-    message: 'must look like mysql://user:pass@host:3306/database',
+  @Matches(/^mysql:\/\/[^/?#]+\/[A-Za-z0-9_]+$/, {
+    message:
+      'must look like mysql://user:pass@host:3306/database (no ?options: use the DATABASE_SSL_* settings)',
   })
   DATABASE_URL?: string;
+
+  /** TLS to MySQL (the password may also come from DATABASE_PASSWORD or DATABASE_PASSWORD_FILE). */
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_SSL = false;
+
+  @IsOptional() @IsString() DATABASE_SSL_CA_FILE?: string;
+  @IsOptional() @IsString() DATABASE_SSL_CERT_FILE?: string;
+  @IsOptional() @IsString() DATABASE_SSL_KEY_FILE?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_SSL_REJECT_UNAUTHORIZED = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_SSL_CHECK_HOSTNAME = true;
 
   @Type(() => Number)
   @IsInt()
@@ -68,6 +93,34 @@ export class AppConfig {
   @ArrayNotEmpty()
   @Matches(/^[^\s:,]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS?: string[];
+
+  /** TLS to the brokers (SSL or SASL_SSL listeners). */
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_SSL = false;
+
+  @IsOptional() @IsString() KAFKA_SSL_CA_FILE?: string;
+  @IsOptional() @IsString() KAFKA_SSL_CERT_FILE?: string;
+  @IsOptional() @IsString() KAFKA_SSL_KEY_FILE?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_SSL_REJECT_UNAUTHORIZED = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_SSL_CHECK_HOSTNAME = true;
+
+  /** SASL: plain, scram-sha-256 or scram-sha-512; the password comes from KAFKA_SASL_PASSWORD(_FILE). */
+  @IsOptional()
+  @Transform(toLower)
+  @IsIn(SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM?: SaslMechanism;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  KAFKA_SASL_USERNAME?: string;
 
   @IsString()
   @MinLength(1)
@@ -234,4 +287,8 @@ export class AppConfig {
   @Min(1)
   @Max(300)
   HTTP_TARGET_TIMEOUT_SECONDS = 10;
+
+  /** Derived at start from the *_SSL*, KAFKA_SASL_* and secret settings (not environment names). */
+  kafkaSecurity: KafkaSecurity = {};
+  databaseSecurity: DatabaseSecurity = {};
 }

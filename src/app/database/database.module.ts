@@ -2,9 +2,9 @@ import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nest
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-import { dataSourceOptions } from '../../persistence/data-source';
 import { AppConfig } from '../config/app-config';
 import { ReadinessRegistry } from '../health/readiness';
+import { databaseOptions } from './database-options';
 
 @Injectable()
 class MySqlReadiness implements OnModuleInit {
@@ -32,7 +32,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE }),
+          ...databaseOptions(config),
           migrationsRun: config.DATABASE_RUN_MIGRATIONS,
           retryAttempts: 3,
           retryDelay: 1000,

@@ -1,0 +1,80 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+import type { AppConfig } from '../config/app-config';
+import { kafkaSecurityOptions } from '../kafka/kafka-client';
+import { rootCause, StartupConnectionError, tlsProblem } from './startup-error';
+
+export type KafkaCheck = { ok: true } | { ok: false; transient: true; message: string };
+
+/**
+ * Connects once (bounded: connect 3 s, SASL 5 s, request 10 s, one retry) the way the service
+ * will. Settings the broker refuses (password, CA, client certificate, TLS on or off) throw a
+ * StartupConnectionError naming them; a broker that is down is only reported, since the
+ * consumer and relay retry on their own.
+ */
+export async function checkKafka(config: AppConfig & { KAFKA_BROKERS: string[] }): Promise<KafkaCheck> {
+  const admin = new Kafka({
+    clientId: `${config.KAFKA_CLIENT_ID}-startup-check`,
+    brokers: config.KAFKA_BROKERS,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    authenticationTimeout: 5000,
+    requestTimeout: 10000,
+    retry: { retries: 1, initialRetryTime: 300 },
+    ...kafkaSecurityOptions(config.kafkaSecurity),
+  }).admin();
+  try {
+    await admin.connect();
+    return { ok: true };
+  } catch (error) {
+    return classify(error, config);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function classify(error: unknown, config: AppConfig & { KAFKA_BROKERS: string[] }): KafkaCheck {
+  const cause = rootCause(error);
+  const where = `Kafka at ${config.KAFKA_BROKERS.join(',')}`;
+  const { ssl, sasl } = config.kafkaSecurity;
+  const fail = (settings: string[], why: string): never => {
+    throw new StartupConnectionError(
+      settings,
+      `${settings.join(' / ')}: ${where} ${why} (${cause.message.trim()})`,
+    );
+  };
+  if (cause.name === 'KafkaJSSASLAuthenticationError') {
+    fail(
+      ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_MECHANISM'],
+      `refused the SASL ${sasl?.mechanism ?? ''} login of '${sasl?.username ?? ''}'`,
+    );
+  }
+  const problem = tlsProblem(cause);
+  if (problem === 'untrusted') {
+    fail(['KAFKA_SSL_CA_FILE'], 'presented a certificate no trusted CA signed (set the CA that issued it)');
+  }
+  if (problem === 'hostname') {
+    fail(['KAFKA_SSL_CHECK_HOSTNAME'], 'presented a certificate for another host name');
+  }
+  if (problem === 'client-certificate') {
+    fail(['KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'], 'refused the client certificate (or its absence)');
+  }
+  if (
+    ssl &&
+    /before secure TLS connection was established|wrong version number|packet length too long/i.test(
+      cause.message,
+    )
+  ) {
+    fail(['KAFKA_SSL'], 'does not speak TLS on that port (KAFKA_SSL=true, listener is PLAINTEXT?)');
+  }
+  if (!ssl && cause.name === 'KafkaJSConnectionClosedError') {
+    fail(
+      ['KAFKA_SSL'],
+      'closed the connection at the first request: the listener expects TLS (set KAFKA_SSL=true)',
+    );
+  }
+  if (sasl === undefined && /SASL|authentication/i.test(cause.message)) {
+    fail(['KAFKA_SASL_MECHANISM'], 'requires SASL authentication');
+  }
+  return { ok: false, transient: true, message: `${where} is not reachable yet: ${cause.message.trim()}` };
+}
