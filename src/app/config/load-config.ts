@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 import { hostname } from 'node:os';
 
 import { AppConfig } from './app-config';
@@ -15,26 +15,18 @@ export class ConfigError extends Error {
   }
 }
 
-/** Settings without a default (absent from `new AppConfig()`); secrets are read in security.ts. */
-const OPTIONAL_SETTINGS = [
-  'DATABASE_URL',
-  'DATABASE_SSL_CA_FILE',
-  'DATABASE_SSL_CERT_FILE',
-  'DATABASE_SSL_KEY_FILE',
-  'KAFKA_BROKERS',
-  'KAFKA_SSL_CA_FILE',
-  'KAFKA_SSL_CERT_FILE',
-  'KAFKA_SSL_KEY_FILE',
-  'KAFKA_SASL_MECHANISM',
-  'KAFKA_SASL_USERNAME',
-  'SCHEDULER_REPLICA_ID',
-];
+/**
+ * Every setting: each validated property of AppConfig, with or without a default (the derived,
+ * lower-case groups are not read from the environment; secrets are read in security.ts).
+ */
+function settingNames(): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))].filter((name) => /^[A-Z]/.test(name));
+}
 
 /** Reads the environment once into a validated, typed AppConfig. Empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig())
-    .filter((name) => /^[A-Z]/.test(name))
-    .concat(OPTIONAL_SETTINGS);
+  const known = settingNames();
   const raw: Record<string, string> = {};
   for (const name of known) {
     const value = env[name];

@@ -156,3 +156,21 @@ describe('secrets in the loaded config', () => {
     expect(JSON.stringify(config.kafkaSecurity)).toContain('[secret]');
   });
 });
+
+describe('settings without a default', () => {
+  it('are read from the environment like the others (the list comes from AppConfig itself)', () => {
+    const config = loadConfig({
+      ...scram,
+      KAFKA_SASL_PASSWORD: SECRET,
+      SCHEDULER_REPLICA_ID: 'replica-7',
+      HTTP_TARGET_SIGNING_SECRET: 'k'.repeat(32),
+    });
+    expect(config.KAFKA_SASL_USERNAME).toBe('svc');
+    expect(config.KAFKA_SASL_MECHANISM).toBe('scram-sha-256');
+    expect(config.SCHEDULER_REPLICA_ID).toBe('replica-7');
+    expect(config.HTTP_TARGET_SIGNING_SECRET).toBe('k'.repeat(32));
+    expect(problems({ DATABASE_SSL: 'true', DATABASE_SSL_CA_FILE: path.join(dir, 'absent') })).toMatch(
+      /DATABASE_SSL_CA_FILE=/,
+    );
+  });
+});
