@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module';
 import { CommandsModule } from '../commands/commands.module';
 import { HttpTargetModule } from '../http-target/http-target.module';
+import { DashboardModule } from '../dashboard/dashboard.module';
 import { OrdersModule } from '../orders/orders.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -36,6 +37,7 @@ export class AppModule {
         OrdersModule,
         CommandsModule,
         HttpTargetModule,
+        DashboardModule,
       ],
     };
   }

@@ -134,6 +134,13 @@ export class MemoryEventBus implements EventBus {
     return { low: log.records[0]?.offset ?? String(log.nextOffset), high: String(log.nextOffset) };
   }
 
+  /** Published but not yet committed by the subscribed consumer (0 for a topic nobody consumes). */
+  lag(topic: string): number {
+    const log = this.logs.get(topic);
+    if (!log || log.committed === null) return 0;
+    return Math.max(0, log.nextOffset - log.committed);
+  }
+
   topics(): string[] {
     return [...this.logs.keys()];
   }
