@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /** The files the build writes (scripts/build-dashboard.mjs); nothing else is ever served. */
 export const DASHBOARD_FILES = {
@@ -13,6 +14,8 @@ export type DashboardFile = keyof typeof DASHBOARD_FILES;
 
 export interface DashboardAsset {
   body: Buffer;
+  /** The same bytes gzipped once at start, for clients that accept it. */
+  gzipped: Buffer;
   contentType: string;
   etag: string;
 }
@@ -32,7 +35,7 @@ export function loadDashboardAssets(dir = dashboardDir()): Map<DashboardFile, Da
     if (!existsSync(file)) return null;
     const body = readFileSync(file);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    assets.set(name, { body, contentType, etag });
+    assets.set(name, { body, gzipped: gzipSync(body, { level: 9 }), contentType, etag });
   }
   return assets;
 }

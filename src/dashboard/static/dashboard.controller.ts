@@ -40,14 +40,21 @@ export class DashboardController {
       res.status(503).type('text/plain').send('the dashboard is not built: run npm run build');
       return;
     }
-    res.setHeader('ETag', asset.etag);
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const etag = gzip ? asset.etag.replace(/"$/, '-gz"') : asset.etag;
+    res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', cache);
+    res.setHeader('Vary', 'Accept-Encoding');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (req.headers['if-none-match'] === asset.etag) {
+    if (req.headers['if-none-match'] === etag) {
       res.status(304).end();
       return;
     }
-    res.status(200).type(asset.contentType).send(asset.body);
+    if (gzip) res.setHeader('Content-Encoding', 'gzip');
+    res
+      .status(200)
+      .type(asset.contentType)
+      .send(gzip ? asset.gzipped : asset.body);
   }
 }
