@@ -4,7 +4,10 @@ import type { INestApplication } from '@nestjs/common';
 
 import { listenLocally, pathVariants, probe, registeredRoutes, type RegisteredRoute } from './route-access';
 
-/** The only routes that may answer without a key: health, metrics, the OpenAPI document and UI. */
+/**
+ * The only routes that may answer without a key: health, metrics, the OpenAPI document and UI, and
+ * the dashboard's static shell (HTML, script, stylesheet: no data; its data calls need the key).
+ */
 export function isDeclaredPublic(pattern: string): boolean {
   return (
     pattern === '/health/live' ||
@@ -13,7 +16,9 @@ export function isDeclaredPublic(pattern: string): boolean {
     pattern === '/docs' ||
     pattern.startsWith('/docs/') ||
     pattern === '/docs-json' ||
-    pattern === '/docs-yaml'
+    pattern === '/docs-yaml' ||
+    pattern === '/dashboard' ||
+    pattern === '/dashboard/assets/:name'
   );
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
+import { Public } from '../../admin/security/public-route';
 import { loadDashboardAssets, type DashboardAsset, type DashboardFile } from './dashboard-assets';
 
 /** No inline script or style, nothing from another origin; data comes from /v1 with the key. */
@@ -14,6 +15,7 @@ const CSP =
  * figure it shows comes from the admin API, which needs the API key the user signs in with.
  */
 @ApiExcludeController()
+@Public()
 @Controller('dashboard')
 export class DashboardController {
   private readonly assets = loadDashboardAssets();

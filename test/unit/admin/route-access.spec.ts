@@ -17,6 +17,16 @@ describe('route access (embedded mode)', () => {
       'POST /v1/triggers/preview',
       'POST /v1/events/:topic',
       'GET /v1/events/:topic',
+      'GET /dashboard',
+      'GET /dashboard/assets/:name',
+      'GET /v1/stats/jobs',
+      'GET /v1/stats/activity',
+      'GET /v1/stats/messaging',
+      'GET /v1/stats/replicas',
+      'GET /v1/orders/:orderId',
+      'GET /v1/dead-letters',
+      'GET /v1/dead-letters/:topic',
+      'POST /v1/dead-letters/:topic/replay',
     ],
   );
 });
