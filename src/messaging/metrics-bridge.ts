@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 
 import { MetricsService } from '../app/metrics/metrics.service';
+import { OutboxRelay } from './outbox-relay';
 import { MessagingTelemetry } from './telemetry';
 
 /** Feeds messaging telemetry into /metrics (when the metrics module is loaded). */
@@ -8,8 +9,9 @@ import { MessagingTelemetry } from './telemetry';
 export class MessagingMetricsBridge implements OnModuleDestroy {
   private readonly off: Array<() => void> = [];
 
-  constructor(telemetry: MessagingTelemetry, @Optional() metrics?: MetricsService) {
+  constructor(telemetry: MessagingTelemetry, relay: OutboxRelay, @Optional() metrics?: MetricsService) {
     if (!metrics) return;
+    metrics.onScrape('relay', async () => metrics.relayLeader.set(relay.status().leader ? 1 : 0));
     this.off.push(
       telemetry.on('outbox.published', ({ topics, latenciesMs }) => {
         topics.forEach((topic, i) => metrics.recordPublished(topic, latenciesMs[i] / 1000));

@@ -19,7 +19,7 @@ export function JobPage({ id }: { id: string }) {
             count: 10,
           })
         : Promise.resolve(null),
-    [job.data?.trigger ? JSON.stringify(job.data.trigger) : null, job.data?.paused],
+    [job.data?.trigger ? JSON.stringify(job.data.trigger) : null, job.data?.paused, job.data?.nextRunTime],
   );
   const [message, setMessage] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);

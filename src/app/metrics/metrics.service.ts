@@ -95,6 +95,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** 1 when this replica's outbox relay is the one publishing (read on scrape); alert when none is. */
+  readonly relayLeader = new Gauge({
+    name: 'outbox_relay_leader',
+    help: 'Whether this replica relays the outbox (1) or stands by (0)',
+    registers: [this.registry],
+  });
+
   /** Scrape collectors that failed or timed out (the scrape still answers with what it has). */
   readonly collectorErrors = new Counter({
     name: 'metrics_collector_errors_total',
