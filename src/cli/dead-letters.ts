@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import { loadConfig } from '../app/config/load-config';
+import { databaseOptions } from '../app/database/database-options';
 import { createKafkaClient } from '../app/kafka/kafka-client';
 import { DeadLetterReplayer } from '../messaging/dead-letters/dead-letter-replayer';
 import { KafkaEventBus } from '../messaging/kafka/kafka-event-bus';
 import { KafkaTopicReader } from '../messaging/kafka/kafka-topic-reader';
-import { dataSourceOptions, runMigrations } from '../persistence/data-source';
+import { runMigrations } from '../persistence/data-source';
 import { MySqlReplayLedger } from '../persistence/mysql-replay-ledger';
 
 export const DEAD_LETTERS_USAGE = `usage: cli dead-letters list --topic T [--partition N] [--from OFFSET] [--limit N]
@@ -52,7 +53,11 @@ export async function deadLettersCommand(
     maxBatch: config.INBOUND_BATCH_SIZE,
     partitionsConcurrently: 1,
   });
-  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, { poolSize: 2 }));
+  // The service's own connection settings (TLS, password files), with a small pool.
+  const dataSource = new DataSource({
+    ...databaseOptions({ ...config, DATABASE_URL: config.DATABASE_URL }),
+    poolSize: 2,
+  } as DataSourceOptions);
   try {
     await runMigrations(dataSource);
     const replayer = new DeadLetterReplayer(
