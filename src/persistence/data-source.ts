@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 
 import { SCHEDULER_ENTITIES } from './entities';
+import { withMigrationLock } from './migration-lock';
 
 export type MysqlDataSourceOverrides = Partial<Omit<MysqlConnectionOptions, 'type' | 'url'>>;
 
@@ -59,8 +60,11 @@ function urlParts(
   };
 }
 
-/** Initialize (if needed) and bring the schema up to date; used by tests, the benchmark and app start. */
+/**
+ * Initialize (if needed) and bring the schema up to date under the migration lock, so replicas
+ * starting together never run the same DDL twice; used by app start, tests and the benchmark.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<void> {
   if (!dataSource.isInitialized) await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nest
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { runMigrations } from '../../persistence/data-source';
 import { AppConfig } from '../config/app-config';
 import { ReadinessRegistry } from '../health/readiness';
 import { databaseOptions } from './database-options';
@@ -24,18 +25,34 @@ class MySqlReadiness implements OnModuleInit {
   }
 }
 
-/** The shared TypeORM DataSource; migrations run at start unless DATABASE_RUN_MIGRATIONS=false. */
+/**
+ * The shared TypeORM DataSource. Migrations run at start unless DATABASE_RUN_MIGRATIONS=false,
+ * under a database lock so that replicas starting together apply each migration once.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig & { DATABASE_URL: string }): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
-        TypeOrmModule.forRoot({
-          ...databaseOptions(config),
-          migrationsRun: config.DATABASE_RUN_MIGRATIONS,
-          retryAttempts: 3,
-          retryDelay: 1000,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...databaseOptions(config),
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            if (!config.DATABASE_RUN_MIGRATIONS) return dataSource;
+            try {
+              await runMigrations(dataSource);
+            } catch (error) {
+              // A retry builds a new DataSource: do not leave this one's pool behind.
+              await dataSource.destroy().catch(() => undefined);
+              throw error;
+            }
+            return dataSource;
+          },
         }),
       ],
       providers: [MySqlReadiness],

@@ -5,6 +5,7 @@ import { PublishError } from '../errors';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { describeError, sleep } from '../sleep';
 import { groupByTopic, toInboundRecord } from './kafka-records';
+import { createMissingTopics } from './kafka-topics';
 
 export interface KafkaEventBusOptions {
   groupId: string;
@@ -59,19 +60,12 @@ export class KafkaEventBus implements EventBus {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-      if (missing.length === 0) return;
-      // Another replica may create them at the same moment: kafkajs ignores TOPIC_ALREADY_EXISTS.
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: this.options.topicPartitions,
-          replicationFactor: this.options.replicationFactor,
-        })),
-      });
-      this.logger.log(`created topics: ${missing.join(', ')}`);
+      await createMissingTopics(
+        admin,
+        topics,
+        { numPartitions: this.options.topicPartitions, replicationFactor: this.options.replicationFactor },
+        this.logger,
+      );
     } finally {
       await admin.disconnect();
     }
