@@ -37,6 +37,11 @@ export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV = 'development';
 
+  /** With NODE_ENV=production, start even without DATABASE_URL or KAFKA_BROKERS (nothing durable). */
+  @Transform(toBool)
+  @IsBoolean()
+  ALLOW_EMBEDDED_IN_PRODUCTION = false;
+
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -3,6 +3,7 @@ import { getMetadataStorage, validateSync, type ValidationError } from 'class-va
 import { hostname } from 'node:os';
 
 import { AppConfig } from './app-config';
+import { embeddedInProductionProblems } from './production-guard';
 import { readSecurity } from './security';
 
 /** Thrown at start-up when the environment is wrong; the message names every bad variable. */
@@ -34,7 +35,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
-  if (errors.length > 0) throw new ConfigError(errors.map(describe));
+  const problems = errors.length > 0 ? errors.map(describe) : embeddedInProductionProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
   const security = readSecurity(config, env);
   if (security.problems.length > 0) throw new ConfigError(security.problems);
   config.kafkaSecurity = security.kafka;
