@@ -9,7 +9,10 @@ describe('NODE_ENV=production without durable storage', () => {
       {},
       /^invalid configuration:\n {2}DATABASE_URL and KAFKA_BROKERS unset with NODE_ENV=production: jobs and events/,
     ],
-    [{ KAFKA_BROKERS }, /^invalid configuration:\n {2}DATABASE_URL unset with NODE_ENV=production: jobs would/],
+    [
+      { KAFKA_BROKERS },
+      /^invalid configuration:\n {2}DATABASE_URL unset with NODE_ENV=production: jobs would/,
+    ],
     [
       { DATABASE_URL },
       /^invalid configuration:\n {2}KAFKA_BROKERS unset with NODE_ENV=production: events would/,
