@@ -165,13 +165,15 @@ describe('/v1/jobs', () => {
   });
   it('removes a job on resume when its trigger has no more fire times (last: moves the clock)', async () => {
     const key = { 'x-api-key': API_KEY };
+    // Minutes, not hours: the scheduler loop wakes every fake second, so each fake hour costs
+    // 3,600 wake-ups (3 h took 5 s idle and over 20 s on the loaded machine; 6 min takes well under 1 s).
     await create({
       id: 'ending',
-      trigger: { type: 'interval', hours: 1, endDate: '2026-03-27T02:00:00Z' },
+      trigger: { type: 'interval', minutes: 1, endDate: '2026-03-27T00:05:00Z' },
       action: { handler: 'count' },
       paused: true,
     }).expect(201);
-    await t.clock.setAsync('2026-03-27T03:00:00Z');
+    await t.clock.setAsync('2026-03-27T00:06:00Z');
     const res = await http().post('/v1/jobs/ending/resume').set(key).expect(200);
     expect(res.body).toEqual({ id: 'ending', removed: true });
     await http().get('/v1/jobs/ending').set(key).expect(404);
