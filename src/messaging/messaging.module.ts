@@ -17,6 +17,7 @@ import { MessagingLifecycle } from './messaging.lifecycle';
 import { MessagingMetricsBridge } from './metrics-bridge';
 import { OutboxRelay } from './outbox-relay';
 import { MySqlRelayLock } from '../persistence/mysql-relay-lock';
+import { rejectedDataReason } from '../persistence/sql-errors';
 import { SOLE_RELAY } from './relay-leadership';
 import { MessagingTelemetry } from './telemetry';
 import { EVENT_BUS } from './tokens';
@@ -89,7 +90,11 @@ export class MessagingModule {
             new InboundPipeline(
               registry,
               bus,
-              { maxMessageBytes: c.MAX_MESSAGE_BYTES, retryMaxMs: c.INBOUND_RETRY_MAX_MS },
+              {
+                maxMessageBytes: c.MAX_MESSAGE_BYTES,
+                retryMaxMs: c.INBOUND_RETRY_MAX_MS,
+                rejectedReason: rejectedDataReason,
+              },
               telemetry,
               new Logger('inbound'),
             ),
@@ -102,7 +107,10 @@ export class MessagingModule {
               bus,
               registry,
               pipeline,
-              { createTopics: c.KAFKA_CREATE_TOPICS ? serviceTopics(c) : false },
+              {
+                createTopics: c.KAFKA_CREATE_TOPICS ? serviceTopics(c) : false,
+                stuckAfterMs: c.INBOUND_STUCK_AFTER_SECONDS * 1000,
+              },
               new Logger('inbound'),
             ),
         },

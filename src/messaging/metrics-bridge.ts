@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 
 import { MetricsService } from '../app/metrics/metrics.service';
+import { InboundPipeline } from './inbound/inbound-pipeline';
 import { OutboxRelay } from './outbox-relay';
 import { MessagingTelemetry } from './telemetry';
 
@@ -9,9 +10,19 @@ import { MessagingTelemetry } from './telemetry';
 export class MessagingMetricsBridge implements OnModuleDestroy {
   private readonly off: Array<() => void> = [];
 
-  constructor(telemetry: MessagingTelemetry, relay: OutboxRelay, @Optional() metrics?: MetricsService) {
+  constructor(
+    telemetry: MessagingTelemetry,
+    relay: OutboxRelay,
+    pipeline: InboundPipeline,
+    @Optional() metrics?: MetricsService,
+  ) {
     if (!metrics) return;
     metrics.onScrape('relay', async () => metrics.relayLeader.set(relay.status().leader ? 1 : 0));
+    metrics.onScrape('inbound-stuck', async () => {
+      metrics.inboundStuck.reset();
+      for (const p of pipeline.stuck.list())
+        metrics.inboundStuck.set({ topic: p.topic, partition: String(p.partition) }, p.seconds);
+    });
     this.off.push(
       telemetry.on('outbox.published', ({ topics, latenciesMs }) => {
         topics.forEach((topic, i) => metrics.recordPublished(topic, latenciesMs[i] / 1000));

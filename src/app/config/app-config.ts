@@ -174,6 +174,16 @@ export class AppConfig {
   @Min(10)
   INBOUND_RETRY_MAX_MS = 10_000;
 
+  /**
+   * A partition retrying the same inbound offset this long makes /health/ready report the inbound
+   * consumer degraded (503); kafka_inbound_partition_stuck_seconds shows it from the first retry.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  INBOUND_STUCK_AFTER_SECONDS = 60;
+
   /** Largest inbound message accepted; larger ones go to the dead-letter topic. */
   @Type(() => Number)
   @IsInt()

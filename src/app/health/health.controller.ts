@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../../admin/security/public-route';
 import { ReadinessRegistry } from './readiness';
 
-/** Liveness says the process answers; readiness says each dependency works (503 when one does not). */
+/** Liveness says the process answers; readiness says each dependency works (503 when one does not or is degraded). */
 @Public()
 @Controller('health')
 export class HealthController {
@@ -19,7 +19,9 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
     const report = await this.registry.report();
+    // Degraded answers 503 too: a probe or a rollout must notice held-up work, not only a dead one.
     res.status(report.status === 'up' ? 200 : 503);
-    return { status: report.status === 'up' ? 'ok' : 'error', checks: report.checks };
+    const status = { up: 'ok', degraded: 'degraded', down: 'error' }[report.status];
+    return { status, checks: report.checks };
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 
-export type CheckStatus = 'up' | 'down';
+/** 'degraded': working, but part of the work is held up (e.g. one inbound partition keeps failing). */
+export type CheckStatus = 'up' | 'degraded' | 'down';
 
 export interface CheckResult {
   status: CheckStatus;
@@ -29,7 +30,12 @@ export class ReadinessRegistry {
       [...this.checks.values()].map(async (c) => [c.name, await withTimeout(c, timeoutMs)] as const),
     );
     const checks = Object.fromEntries(entries);
-    const status = entries.every(([, r]) => r.status === 'up') ? 'up' : 'down';
+    const statuses = entries.map(([, r]) => r.status);
+    const status: CheckStatus = statuses.includes('down')
+      ? 'down'
+      : statuses.includes('degraded')
+        ? 'degraded'
+        : 'up';
     return { status, checks };
   }
 }

@@ -87,6 +87,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Inbound partitions retrying one offset: seconds since the first failed attempt (filled on scrape). */
+  readonly inboundStuck = new Gauge({
+    name: 'kafka_inbound_partition_stuck_seconds',
+    help: 'Seconds an inbound partition has been retrying the same offset (absent when none is)',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+
   /** Consumer group lag per topic and partition (filled on scrape from the Kafka admin API). */
   readonly consumerLag = new Gauge({
     name: 'kafka_consumer_lag',

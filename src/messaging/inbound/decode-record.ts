@@ -3,6 +3,7 @@ import { validate, type ValidationError as ClassValidationError } from 'class-va
 import { v5 as uuidv5 } from 'uuid';
 
 import type { InboundRecord } from '../event-bus';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../../scheduler/validation';
 import { EVENT_ID_HEADER } from '../publish-handler';
 import type { DtoClass, InboundMessage } from './inbound-message';
 
@@ -11,6 +12,7 @@ export type DecodeErrorCode =
   | 'EMPTY_VALUE'
   | 'MESSAGE_TOO_LARGE'
   | 'INVALID_JSON'
+  | 'JSON_TOO_DEEP'
   | 'NOT_AN_OBJECT'
   | 'VALIDATION_FAILED';
 
@@ -22,11 +24,16 @@ export type DecodeResult<T> =
 const DERIVED_EVENT_NAMESPACE = '2f0d7c1e-8b4a-4c55-9a63-0e5b1f6d7a90';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Size check, JSON parse, DTO transform and validation (whitelist, forbidUnknownValues, no implicit conversion). */
+/**
+ * Size check, depth check on the raw text (before parsing: the parser, class-transformer and the
+ * database all have depth limits of their own), JSON parse, DTO transform and validation
+ * (whitelist, forbidUnknownValues, no implicit conversion).
+ */
 export async function decodeRecord<T extends object>(
   record: InboundRecord,
   dto: DtoClass<T>,
   maxBytes: number,
+  maxDepth: number = MAX_JSON_DEPTH,
 ): Promise<DecodeResult<T>> {
   const fail = (code: DecodeErrorCode, error: string, fields: string[] = []): DecodeResult<T> => ({
     ok: false,
@@ -43,7 +50,11 @@ export async function decodeRecord<T extends object>(
     );
   let json: unknown;
   try {
-    json = JSON.parse(utf8.decode(record.value));
+    const text = utf8.decode(record.value);
+    const depth = jsonTextDepth(text);
+    if (depth > maxDepth)
+      return fail('JSON_TOO_DEEP', `value is nested ${depth} levels deep, more than the ${maxDepth} allowed`);
+    json = JSON.parse(text);
   } catch (error) {
     return fail(
       'INVALID_JSON',

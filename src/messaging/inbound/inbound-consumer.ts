@@ -10,6 +10,8 @@ export interface InboundConsumerOptions {
   createTopics: string[] | false;
   /** How often a crashed consumer is looked at and restarted. Default 5 s. */
   superviseEveryMs?: number;
+  /** A partition retrying one offset this long makes status() 'degraded'. Default 60 s. */
+  stuckAfterMs?: number;
 }
 
 /**
@@ -52,11 +54,26 @@ export class InboundConsumer {
     await this.bus.stopConsuming();
   }
 
-  status(): { status: 'up' | 'down'; detail?: string } {
+  /**
+   * 'down' while not in the consumer group; 'degraded' while a partition has been retrying one
+   * offset for longer than stuckAfterMs (everything behind it waits), naming it and the error.
+   */
+  status(): { status: 'up' | 'degraded' | 'down'; detail?: string } {
     const topics = this.registry.topics();
     if (topics.length === 0) return { status: 'up', detail: 'no inbound topics' };
     const { state, lastError } = this.bus.consumerStatus();
-    if (state === 'joined') return { status: 'up', detail: `${topics.length} topic(s)` };
+    if (state === 'joined') {
+      const limit = (this.options.stuckAfterMs ?? 60_000) / 1000;
+      const stuck = this.pipeline.stuck.list().filter((p) => p.seconds >= limit);
+      if (stuck.length === 0) return { status: 'up', detail: `${topics.length} topic(s)` };
+      const [first] = stuck;
+      return {
+        status: 'degraded',
+        detail:
+          `${stuck.length} partition(s) stuck: ${first.topic}/${first.partition}@${first.offset} ` +
+          `retrying for ${Math.round(first.seconds)} s: ${first.lastError}`,
+      };
+    }
     if (state === 'rebalancing' || state === 'starting') return { status: 'down', detail: state };
     return {
       status: 'down',

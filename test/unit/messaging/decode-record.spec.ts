@@ -75,4 +75,33 @@ describe('decodeRecord', () => {
     expect(isStrictDateTime('2023-01-01')).toBe(false);
     expect(isStrictDateTime(1700000000)).toBe(false);
   });
+
+  describe('JSON depth (checked on the raw text before parsing)', () => {
+    const nested = (depth: number): string => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+
+    it('accepts a value nested exactly 20 levels and dead-letters 21, 40 and 100,000', async () => {
+      const at = async (depth: number) =>
+        decodeRecord(
+          record(JSON.stringify(sample(1)).replace(/}$/, `,"deep":${nested(depth - 1)}}`)),
+          SampleEventDto,
+          1_000_000,
+        );
+      expect((await at(20)).ok).toBe(true);
+      for (const depth of [21, 40, 100_000]) {
+        const result = await at(depth);
+        expect(result).toMatchObject({ ok: false, code: 'JSON_TOO_DEEP' });
+        if (!result.ok) expect(result.error).toContain(`${depth} levels`);
+      }
+    });
+
+    it('ignores brackets inside strings, escaped quotes included', async () => {
+      const tricky = JSON.stringify(sample(1, { note: `"${'['.repeat(50)}` }));
+      expect((await decode(tricky)).ok).toBe(true);
+    });
+
+    it('takes its limit from the caller', async () => {
+      const result = await decodeRecord(record(JSON.stringify(sample(1))), SampleEventDto, 10_000, 2);
+      expect(result).toMatchObject({ ok: false, code: 'JSON_TOO_DEEP' });
+    });
+  });
 });
