@@ -17,6 +17,8 @@ export function JobPage({ id }: { id: string }) {
         ? post<{ timezone: string; fireTimes: FireTime[] }>('/v1/triggers/preview', {
             trigger: job.data.trigger,
             count: 10,
+            // From the stored next run time, so the list starts where the scheduler will.
+            ...(job.data.nextRunTime ? { now: job.data.nextRunTime } : {}),
           })
         : Promise.resolve(null),
     [job.data?.trigger ? JSON.stringify(job.data.trigger) : null, job.data?.paused, job.data?.nextRunTime],
