@@ -4,6 +4,7 @@ import { SchedulerError, ValidationError } from './errors';
 import { DEFAULT_JOB_OPTIONS, type ActionSpec, type AddJobInput, type Job, type JobChanges } from './job';
 import { copyJson } from './memory/clone';
 import { triggerFromJSON, type RandomSource, type Trigger, type TriggerSpec } from './triggers';
+import { assertJsonDepth, assertJsonSize } from './validation';
 
 /** The MySQL job id column is VARCHAR(191) (utf8mb4 index limit). */
 export const MAX_JOB_ID_LENGTH = 191;
@@ -19,8 +20,19 @@ export function parseTrigger(spec: TriggerSpec, random: RandomSource, prefix = '
   }
 }
 
-/** Checks the options a caller may set; `prefix` locates them in a bulk request (`[3].`). */
-export function validateJobFields(input: AddJobInput | JobChanges, prefix = ''): void {
+/** Default bound on a job's action as stored (handler and args, JSON): 1 MiB. */
+export const DEFAULT_MAX_ACTION_BYTES = 1_048_576;
+
+/**
+ * Checks the options a caller may set; `prefix` locates them in a bulk request (`[3].`). The action
+ * is bounded in depth and size here, so library, REST and Kafka callers all get the same refusal
+ * before anything is stored.
+ */
+export function validateJobFields(
+  input: AddJobInput | JobChanges,
+  prefix = '',
+  maxActionBytes = DEFAULT_MAX_ACTION_BYTES,
+): void {
   const fail = (field: string, reason: string): never => {
     throw new ValidationError(prefix + field, reason);
   };
@@ -33,7 +45,7 @@ export function validateJobFields(input: AddJobInput | JobChanges, prefix = ''):
   if (maxInstances !== undefined && (!Number.isInteger(maxInstances) || maxInstances < 1))
     fail('maxInstances', 'must be an integer >= 1');
   if (name !== undefined && typeof name !== 'string') fail('name', 'must be a string');
-  if (action !== undefined) validateAction(action, prefix);
+  if (action !== undefined) validateAction(action, prefix, maxActionBytes);
   if (
     nextRunTime !== undefined &&
     nextRunTime !== null &&
@@ -49,11 +61,14 @@ export function validateJobFields(input: AddJobInput | JobChanges, prefix = ''):
     fail('paused', 'must be a boolean');
 }
 
-function validateAction(action: ActionSpec, prefix: string): void {
+function validateAction(action: ActionSpec, prefix: string, maxBytes: number): void {
   if (action === null || typeof action !== 'object')
     throw new ValidationError(`${prefix}action`, 'must be an object');
   if (typeof action.handler !== 'string' || action.handler === '')
     throw new ValidationError(`${prefix}action.handler`, 'must be a non-empty string');
+  // Depth first: it is iterative, while measuring the size serializes (recursively).
+  assertJsonDepth(action.args, `${prefix}action.args`);
+  assertJsonSize(action, `${prefix}action`, maxBytes);
 }
 
 /**

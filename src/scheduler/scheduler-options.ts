@@ -8,6 +8,7 @@ import type { JobStore } from './ports/job-store';
 import type { RandomSource } from './triggers';
 import { SystemClock } from './clocks/system-clock';
 import type { Executor } from './executor/executor';
+import { DEFAULT_MAX_ACTION_BYTES } from './job-builder';
 
 export interface SchedulerOptions {
   store: JobStore;
@@ -30,6 +31,8 @@ export interface SchedulerOptions {
   maxBackoffMs?: number;
   /** Uniform randoms in [0, 1) for trigger jitter. Default Math.random. */
   random?: RandomSource;
+  /** Largest action (handler and args) a job may carry, as JSON in UTF-8 bytes. Default 1 MiB. */
+  maxActionBytes?: number;
   /** Replace the in-process executor (it then owns concurrency and timeouts). */
   executor?: Executor;
 }
@@ -49,10 +52,17 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     backoffMs: options.backoffMs ?? 250,
     maxBackoffMs: options.maxBackoffMs ?? 30_000,
     random: options.random ?? Math.random,
+    maxActionBytes: options.maxActionBytes ?? DEFAULT_MAX_ACTION_BYTES,
     executor: options.executor,
   };
   if (!resolved.store) throw new ValidationError('store', 'a job store is required');
-  const positive: (keyof ResolvedSchedulerOptions)[] = ['leaseMs', 'maxPollMs', 'backoffMs', 'maxBackoffMs'];
+  const positive: (keyof ResolvedSchedulerOptions)[] = [
+    'leaseMs',
+    'maxPollMs',
+    'backoffMs',
+    'maxBackoffMs',
+    'maxActionBytes',
+  ];
   for (const key of positive) {
     const value = resolved[key];
     if (typeof value !== 'number' || !(value > 0)) throw new ValidationError(key, 'must be a number > 0');

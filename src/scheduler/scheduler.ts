@@ -228,7 +228,7 @@ export class Scheduler {
   }
 
   async modifyJob(id: string, changes: JobChanges): Promise<Job> {
-    validateJobFields(changes);
+    validateJobFields(changes, '', this.o.maxActionBytes);
     if (changes.action) this.requireAction(changes.action, 'action');
     const job = applyChanges(await this.require(id), changes);
     await this.o.store.updateJob(job);
@@ -361,7 +361,7 @@ export class Scheduler {
   private prepare(input: AddJobInput, prefix: string): Job {
     if (input === null || typeof input !== 'object')
       throw new ValidationError(prefix || 'job', 'must be an object');
-    validateJobFields(input, prefix);
+    validateJobFields(input, prefix, this.o.maxActionBytes);
     if (input.action === undefined) throw new ValidationError(`${prefix}action`, 'is required');
     this.requireAction(input.action, `${prefix}action`);
     const trigger = parseTrigger(input.trigger, this.o.random, `${prefix}trigger`);

@@ -73,22 +73,26 @@ export function pathVariants(path: string): string[] {
 
 export interface ProbeResponse {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body parsed as JSON, or undefined. */
+  json: { code?: string; errors?: Array<{ field: string; message: string }> } & Record<string, unknown>;
 }
 
 /**
- * One request with the path sent byte for byte (no client-side normalisation, unlike URL-based
- * clients), a JSON body for methods that take one.
+ * One request with the path and body sent byte for byte (no client-side normalisation or
+ * re-encoding, unlike URL-based clients); by default a `{}` JSON body for methods that take one.
  */
 export function probe(
   baseUrl: string,
   method: string,
   path: string,
   headers: Record<string, string> = {},
+  payload?: Buffer | string,
 ): Promise<ProbeResponse> {
   const url = new URL(baseUrl);
-  const withBody = !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method);
-  const body = withBody ? '{}' : undefined;
+  const withBody = payload !== undefined || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method);
+  const body = withBody ? Buffer.from(payload ?? '{}') : undefined;
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -97,14 +101,25 @@ export function probe(
         method,
         path,
         headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': '2' }),
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': String(body.length) }),
           ...headers,
         },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let json: ProbeResponse['json'] = {};
+          try {
+            json = JSON.parse(text) as ProbeResponse['json'];
+          } catch {
+            // not JSON: json stays empty
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json });
+        });
         res.on('error', reject);
       },
     );

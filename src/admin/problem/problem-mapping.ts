@@ -12,6 +12,7 @@ import {
 } from '../../scheduler';
 import { TriggerMaxIterationsError } from '../../scheduler/triggers';
 import { PublishError, TopicReadError, UnknownDeadLetterTopicError } from '../../messaging/errors';
+import { RequestBodyError } from '../http/request-body-error';
 import { problemType, type FieldProblem, type ProblemDetails } from './problem-details';
 import { RequestValidationError } from './request-errors';
 
@@ -83,6 +84,8 @@ function bodyParserError(error: unknown): Problem | undefined {
 export function toProblem(error: unknown): Problem {
   if (error instanceof RequestValidationError)
     return problem(400, error.code, 'the request is invalid', error.errors);
+  if (error instanceof RequestBodyError)
+    return problem(error.status, error.code, error.message, [{ field: error.field, message: error.message }]);
   if (error instanceof ValidationError)
     return problem(422, error.code, error.message, [{ field: error.field, message: error.reason }]);
   if (error instanceof UnknownHandlerError)

@@ -303,6 +303,14 @@ export class AppConfig {
   @Max(300)
   HTTP_TARGET_TIMEOUT_SECONDS = 10;
 
+  /**
+   * Browser origins allowed to call the API cross-origin (comma-separated, e.g.
+   * https://admin.example.com). Empty: no CORS headers at all, so browsers keep other origins out.
+   */
+  @Transform(toList)
+  @Matches(/^https?:\/\/[^/\s,*]+$/, { each: true, message: 'each origin must be scheme://host[:port]' })
+  CORS_ALLOWED_ORIGINS: string[] = [];
+
   /** Derived at start from the *_SSL*, KAFKA_SASL_* and secret settings (not environment names). */
   kafkaSecurity: KafkaSecurity = {};
   databaseSecurity: DatabaseSecurity = {};

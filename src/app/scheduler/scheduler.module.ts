@@ -88,6 +88,8 @@ function describe(error: unknown): string | undefined {
           maxConcurrency: config.SCHEDULER_MAX_CONCURRENCY,
           runTimeoutMs: config.SCHEDULER_RUN_TIMEOUT_SECONDS * 1000,
           maxPollMs: config.SCHEDULER_MAX_POLL_MS,
+          // An action is what a run publishes: bounded like any message the service handles.
+          maxActionBytes: config.MAX_MESSAGE_BYTES,
         }),
     },
     SchedulerLifecycle,

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+
+import type { AppConfig } from '../../app/config/app-config';
+import { API_KEY_HEADER } from '../security/api-key.guard';
+
+type Next = (error?: unknown) => void;
+
+/** JSON and metrics responses load nothing and are framed by nobody. */
+const API_POLICY = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+});
+
+/**
+ * Swagger UI (/docs): its script, styles and the document itself come from this origin; its styles
+ * are partly inline and its logo a data: URI. No upgrade-insecure-requests: the service is often
+ * reached over plain HTTP on a private network, where that directive would break the page.
+ */
+const DOCS_POLICY = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+});
+
+/** The page and assets of Swagger UI; only the choice of CSP depends on it, never access. */
+const DOCS_PATH = /^\/docs(\/|$)/;
+
+/**
+ * Response headers for every route (helmet: nosniff, no X-Powered-By, frame and referrer policy,
+ * a CSP), `Cache-Control: no-store` so no admin answer is kept by a browser or proxy (static
+ * Swagger assets set their own), and CORS only for the configured origins.
+ */
+export function setupSecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
+  app.disable('x-powered-by');
+  app.use((req: IncomingMessage, res: ServerResponse, next: Next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const path = (req.url ?? '/').split('?')[0];
+    (DOCS_PATH.test(path) ? DOCS_POLICY : API_POLICY)(req, res, next);
+  });
+  if (config.CORS_ALLOWED_ORIGINS.length > 0) {
+    app.enableCors({
+      origin: config.CORS_ALLOWED_ORIGINS,
+      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowedHeaders: ['content-type', API_KEY_HEADER, 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
+}
