@@ -9,6 +9,7 @@ import { ensureEmbeddedAdminKey } from './config/embedded-admin-key';
 import { ConfigError, isEmbedded, loadConfig } from './config/load-config';
 import { checkConnections } from './startup/check-connections';
 import { StartupConnectionError } from './startup/startup-error';
+import { scrubSecrets } from './logging/redaction';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -34,7 +35,12 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // A config or connection-settings error is the operator's to fix: say what, without a stack trace.
+  // Anything else is printed without credentials (a driver error can quote DATABASE_URL).
   const operatorsToFix = error instanceof ConfigError || error instanceof StartupConnectionError;
-  console.error(operatorsToFix ? error.message : error);
+  console.error(
+    operatorsToFix
+      ? error.message
+      : scrubSecrets(error instanceof Error ? String(error.stack) : String(error)),
+  );
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 
 import { type DatabaseSecurity, type KafkaSecurity, SASL_MECHANISMS, type SaslMechanism } from './security';
+import { SecretSetting } from './secret-settings';
 
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -30,7 +31,9 @@ const toLower = ({ value }: { value: unknown }): unknown =>
 
 /**
  * Every setting the service reads, validated once at start-up. Property names are the
- * environment variable names, so an error names exactly the variable to fix.
+ * environment variable names, so an error names exactly the variable to fix. Mark a setting
+ * @SecretSetting() (passwords, keys, URLs with credentials): its value then never appears in a
+ * configuration error or a log line.
  * Defaults and meanings are listed in .env.example.
  */
 export class AppConfig {
@@ -58,6 +61,7 @@ export class AppConfig {
    * mysql://user:pass@host:port/db. Unset: jobs live in memory (embedded mode, nothing durable).
    * No `?options`: the driver would silently ignore them (TLS has its own DATABASE_SSL_* settings).
    */
+  @SecretSetting()
   @IsOptional()
   @Matches(/^mysql:\/\/[^/?#]+\/[A-Za-z0-9_]+$/, {
     message:
@@ -265,6 +269,7 @@ export class AppConfig {
   EMBEDDED_EVENTS_RETAINED = 1000;
 
   /** Admin API keys (comma-separated). Empty: admin routes refuse every request. */
+  @SecretSetting()
   @Transform(toList)
   @IsString({ each: true })
   @MinLength(16, { each: true, message: 'each key must be at least 16 characters' })
@@ -286,6 +291,7 @@ export class AppConfig {
    * HMAC-SHA256 key for the x-delayed-action-signature header of HTTP target deliveries.
    * Unset: jobs with the `http` action are refused.
    */
+  @SecretSetting()
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })

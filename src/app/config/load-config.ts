@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { AppConfig } from './app-config';
 import { embeddedInProductionProblems } from './production-guard';
 import { readSecurity } from './security';
+import { isSecretSetting } from './secret-settings';
 
 /** Thrown at start-up when the environment is wrong; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -20,7 +21,7 @@ export class ConfigError extends Error {
  * Every setting: each validated property of AppConfig, with or without a default (the derived,
  * lower-case groups are not read from the environment; secrets are read in security.ts).
  */
-function settingNames(): string[] {
+export function settingNames(): string[] {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(AppConfig, '', true, false);
   return [...new Set(metadata.map((m) => m.propertyName))].filter((name) => /^[A-Z]/.test(name));
 }
@@ -35,7 +36,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
-  const problems = errors.length > 0 ? errors.map(describe) : embeddedInProductionProblems(config);
+  const problems =
+    errors.length > 0 ? errors.map(describeConfigProblem) : embeddedInProductionProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
   const security = readSecurity(config, env);
   if (security.problems.length > 0) throw new ConfigError(security.problems);
@@ -45,9 +47,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return config;
 }
 
-function describe(error: ValidationError): string {
+/** Names the variable and the rule; the value only for settings that are not secret. */
+export function describeConfigProblem(error: ValidationError): string {
   const reasons = Object.values(error.constraints ?? {}).join('; ');
-  return `${error.property}=${JSON.stringify(error.value)}: ${reasons}`;
+  if (isSecretSetting(AppConfig, error.property)) return `${error.property} (value hidden): ${reasons}`;
+  const shown = JSON.stringify(error.value) ?? String(error.value);
+  return `${error.property}=${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}: ${reasons}`;
 }
 
 /** Embedded mode: nothing durable, for trying the service out with `npm start` alone. */

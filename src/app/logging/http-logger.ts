@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import pinoHttp from 'pino-http';
 
 import type { AppLogger } from './logger';
+import { redactUrl } from './redaction';
 import { requestContext, requestIdFrom } from './request-context';
 
 /** Scraped every few seconds: logging each would drown the rest. */
@@ -31,7 +32,7 @@ export function httpLogger(
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: object }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: redactUrl(req.url),
         remoteAddress: req.remoteAddress,
         headers: req.headers,
       }),

@@ -1,15 +1,20 @@
+import { AppConfig } from '../config/app-config';
+import { declaredSecrets } from '../config/secret-settings';
+
+/** Every setting declared secret, as a top-level or `config.` path. */
+function secretSettingPaths(): string[] {
+  return declaredSecrets(AppConfig).flatMap((name) => [name, `config.${name}`]);
+}
+
 /** Paths pino censors wherever they appear in a log line (request headers, config dumps). */
 export const REDACT_PATHS = [
+  ...secretSettingPaths(),
   'req.headers["x-api-key"]',
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   'headers["x-api-key"]',
   'headers.authorization',
-  'config.DATABASE_URL',
-  'config.ADMIN_API_KEYS',
-  'DATABASE_URL',
-  'ADMIN_API_KEYS',
   'apiKey',
   'password',
 ];
@@ -19,4 +24,31 @@ const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]*@/gi;
 /** Hides the password of any `scheme://user:password@host` in text (driver errors quote DATABASE_URL). */
 export function scrubSecrets(text: string): string {
   return text.replace(URL_CREDENTIALS, '$1***@');
+}
+
+/** Query parameters whose names suggest a credential (api_key, x-api-key, token, signature…). */
+const SECRET_PARAM = /(key|token|secret|passw|pwd|auth|sig|credential|session|cookie)/i;
+
+/**
+ * The request URL for a log line with the value of every credential-looking query parameter
+ * replaced, so a key sent in a query string (by mistake or by a scanner) never reaches the logs.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawName = eq < 0 ? pair : pair.slice(0, eq);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+      } catch {
+        // an undecodable name is judged as sent
+      }
+      return eq >= 0 && SECRET_PARAM.test(name) ? `${rawName}=[REDACTED]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
 }

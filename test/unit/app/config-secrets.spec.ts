@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+
+import { AppConfig } from '../../../src/app/config/app-config';
+import {
+  ConfigError,
+  describeConfigProblem,
+  loadConfig,
+  settingNames,
+} from '../../../src/app/config/load-config';
+import { declaredSecrets, isSecretSetting, looksSecret } from '../../../src/app/config/secret-settings';
+import { httpLogger } from '../../../src/app/logging/http-logger';
+import { createAppLogger } from '../../../src/app/logging/logger';
+import { REDACT_PATHS, redactUrl } from '../../../src/app/logging/redaction';
+
+// No secret in any output: configuration errors and log lines, for every secret setting.
+
+/** Every setting that holds a secret: declared with @Secret(), or secret by its name. */
+const SECRET_SETTINGS = [...new Set([...declaredSecrets(AppConfig), ...settingNames().filter(looksSecret)])];
+
+function captureLogs() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: createAppLogger('info', sink), text: () => lines.join('') };
+}
+
+describe('secret settings', () => {
+  it('are declared once, and the known ones are among them', () => {
+    expect(SECRET_SETTINGS).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'ADMIN_API_KEYS', 'HTTP_TARGET_SIGNING_SECRET']),
+    );
+    // A setting whose name says it is secret must say so with @Secret() too (one source of truth).
+    const undeclared = settingNames().filter(
+      (name) => looksSecret(name) && !declaredSecrets(AppConfig).includes(name),
+    );
+    expect(undeclared).toEqual([]);
+  });
+
+  it('a future secret-looking setting is hidden even before anyone declares it', () => {
+    for (const name of [
+      'KAFKA_SASL_PASSWORD',
+      'KAFKA_SSL_KEY',
+      'SOME_API_TOKEN',
+      'REDIS_URL',
+      'X_CREDENTIALS',
+    ])
+      expect(isSecretSetting(AppConfig, name)).toBe(true);
+    expect(isSecretSetting(AppConfig, 'PORT')).toBe(false);
+  });
+
+  it.each(SECRET_SETTINGS)(
+    'a configuration error about %s names it and the rule, never the value',
+    (name) => {
+      const value = 'zq7-SECRET-VALUE-zq7';
+      const text = describeConfigProblem({
+        property: name,
+        value,
+        constraints: { rule: 'must follow the rule' },
+        children: [],
+      });
+      expect(text).toContain(name);
+      expect(text).toContain('must follow the rule');
+      expect(text).not.toContain('zq7');
+    },
+  );
+
+  it.each([
+    ['DATABASE_URL', 'mysql://svc:hunter2-zq7@db:3306/bad-name!', ['hunter2', 'zq7']],
+    ['DATABASE_URL', 'postgres://svc:hunter2-zq7@db/app', ['hunter2', 'zq7']],
+    ['ADMIN_API_KEYS', 'first-long-key-zq7-0123456789,short-zq7', ['first-long-key', 'short-zq7', 'zq7']],
+    ['HTTP_TARGET_SIGNING_SECRET', 'too-short-zq7', ['too-short', 'zq7']],
+  ])('loadConfig refuses a bad %s without printing it', (name, value, fragments) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = `${(error as Error).message} ${JSON.stringify(error)} ${String((error as Error).stack)}`;
+    expect(text).toContain(name);
+    for (const fragment of fragments) expect(text).not.toContain(fragment);
+  });
+
+  it('still shows the value of a setting that is not secret', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
+  });
+
+  it('a logged config object, or a secret setting at top level, is censored for every secret', () => {
+    const { logger, text } = captureLogs();
+    const config = Object.assign(
+      new AppConfig(),
+      Object.fromEntries(SECRET_SETTINGS.map((n) => [n, `zq7-${n}`])),
+    );
+    logger.info({ config }, 'configuration');
+    logger.info(Object.fromEntries(SECRET_SETTINGS.map((n) => [n, `zq7-${n}`])), 'top level');
+    expect(text()).not.toContain('zq7');
+    for (const name of SECRET_SETTINGS) expect(REDACT_PATHS).toContain(`config.${name}`);
+  });
+});
+
+describe('request logs', () => {
+  it('redact credential-looking query parameters and keep the rest', () => {
+    expect(redactUrl('/v1/jobs?limit=5&x-api-key=abc&apiKey=d&token=e&sig=f&password=g&q=h')).toBe(
+      '/v1/jobs?limit=5&x-api-key=[REDACTED]&apiKey=[REDACTED]&token=[REDACTED]&sig=[REDACTED]&password=[REDACTED]&q=h',
+    );
+    expect(redactUrl('/v1/jobs?x%2Dapi%2Dkey=abc')).toBe('/v1/jobs?x%2Dapi%2Dkey=[REDACTED]');
+    expect(redactUrl('/v1/jobs')).toBe('/v1/jobs');
+  });
+
+  it('an API key sent in a query string or a header never reaches the log, over real HTTP', async () => {
+    const { logger, text } = captureLogs();
+    const log = httpLogger(logger);
+    const server: Server = createServer((req, res) => log(req, res, () => res.writeHead(401).end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const query = 'x-api-key=zq7-one&api_key=zq7-two&apikey=zq7-three&access_token=zq7-four&limit=5';
+      await fetch(`http://127.0.0.1:${port}/v1/jobs?${query}`, { headers: { 'x-api-key': 'zq7-header' } });
+      await fetch(`http://127.0.0.1:${port}/V1/JOBS/?KEY=zq7-five`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const logged = text();
+    expect(logged).toContain('limit=5');
+    expect(logged).toContain('/V1/JOBS/');
+    expect(logged).not.toContain('zq7');
+  });
+});
