@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { inspect } from 'node:util';
 
 import { ConfigError, loadConfig } from '../../../src/app/config/load-config';
+import { databaseOptions } from '../../../src/app/database/database-options';
 import { kafkaSecurityOptions } from '../../../src/app/kafka/kafka-client';
 
 const SECRET = 'S3cret-value-never-printed';
@@ -125,6 +126,24 @@ describe('MySQL settings', () => {
     expect(problems({ DATABASE_URL: 'mysql://u:p@db:3306/app?ssl=true' })).toMatch(
       /DATABASE_SSL_\* settings/,
     );
+  });
+
+  it('hands mysql2 rejectUnauthorized and verifyIdentity (its server-name check, off unless asked)', () => {
+    const url = 'mysql://u@db:3306/app';
+    const ssl = (env: Record<string, string>) => {
+      const config = loadConfig({ DATABASE_URL: url, DATABASE_SSL: 'true', ...env });
+      return (databaseOptions({ ...config, DATABASE_URL: url }) as { ssl?: unknown }).ssl;
+    };
+    expect(ssl({})).toMatchObject({ rejectUnauthorized: true, verifyIdentity: true });
+    expect(ssl({ DATABASE_SSL_CHECK_HOSTNAME: 'false' })).toMatchObject({ verifyIdentity: false });
+    expect(ssl({ DATABASE_SSL_REJECT_UNAUTHORIZED: 'false' })).toMatchObject({
+      rejectUnauthorized: false,
+      verifyIdentity: false,
+    });
+    const plain = loadConfig({ DATABASE_URL: url, DATABASE_PASSWORD: SECRET });
+    const options = databaseOptions({ ...plain, DATABASE_URL: url }) as { ssl?: unknown; password?: string };
+    expect(options.ssl).toBeUndefined();
+    expect(options.password).toBe(SECRET);
   });
 
   it('TLS: rejectUnauthorized and the server-name check on by default', () => {
