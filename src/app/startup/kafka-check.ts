@@ -25,6 +25,8 @@ export async function checkKafka(config: AppConfig & { KAFKA_BROKERS: string[] }
   }).admin();
   try {
     await admin.connect();
+    // A request beyond the handshake: a SASL listener answers ApiVersions before any login.
+    await admin.describeCluster();
     return { ok: true };
   } catch (error) {
     return classify(error, config);
@@ -67,10 +69,12 @@ function classify(error: unknown, config: AppConfig & { KAFKA_BROKERS: string[] 
   ) {
     fail(['KAFKA_SSL'], 'does not speak TLS on that port (KAFKA_SSL=true, listener is PLAINTEXT?)');
   }
-  if (!ssl && cause.name === 'KafkaJSConnectionClosedError') {
+  if (cause.name === 'KafkaJSConnectionClosedError' && (!ssl || !sasl)) {
+    // A TLS listener drops a plaintext hello; a SASL listener drops requests sent before a login.
+    const settings = [...(ssl ? [] : ['KAFKA_SSL']), ...(sasl ? [] : ['KAFKA_SASL_MECHANISM'])];
     fail(
-      ['KAFKA_SSL'],
-      'closed the connection at the first request: the listener expects TLS (set KAFKA_SSL=true)',
+      settings,
+      `closed the connection at the first request: the listener probably expects ${ssl ? 'SASL' : sasl ? 'TLS (KAFKA_SSL=true)' : 'TLS (KAFKA_SSL=true) or SASL'}`,
     );
   }
   if (sasl === undefined && /SASL|authentication/i.test(cause.message)) {

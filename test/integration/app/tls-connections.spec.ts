@@ -156,6 +156,16 @@ describe('Kafka over TLS and SASL', () => {
     );
   });
 
+  it('TLS without SASL to the SASL_SSL listener: names KAFKA_SASL_MECHANISM', async () => {
+    const {
+      KAFKA_SASL_MECHANISM: _m,
+      KAFKA_SASL_USERNAME: _u,
+      KAFKA_SASL_PASSWORD: _p,
+      ...tlsOnly
+    } = saslSsl('scram-sha-256', 'scram256-user');
+    await refused(tlsOnly, 'KAFKA_SASL_MECHANISM');
+  });
+
   it('no client certificate on the mutual-TLS listener: names KAFKA_SSL_CERT_FILE', async () => {
     await refused(
       {
