@@ -6,6 +6,7 @@ import { AppConfig } from '../app/config/app-config';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { AdminJobsService } from './jobs/admin-jobs.service';
 import { JobsController } from './jobs/jobs.controller';
+import { DeadLettersController } from './outbox/dead-letters.controller';
 import { ProblemFilter } from './problem/problem.filter';
 import { flattenValidationErrors, RequestValidationError } from './problem/request-errors';
 import { AdminThrottlerGuard } from './security/admin-throttler.guard';

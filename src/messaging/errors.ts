@@ -27,11 +27,28 @@ export class PermanentMessageError extends MessagingError {
   }
 }
 
+/**
+ * Why a publish failed when retrying will not fix it soon: the topic does not exist (auto-creation
+ * is off), the message is too large, or the client may not write to the topic.
+ */
+export type PermanentPublishReason =
+  | 'UNKNOWN_TOPIC'
+  | 'MESSAGE_TOO_LARGE'
+  | 'NOT_AUTHORIZED'
+  | 'INVALID_TOPIC';
+
 /** Publishing failed (broker down, timeout, not authorized, …); the caller retries. */
 export class PublishError extends MessagingError {
   readonly code = 'PUBLISH_FAILED';
 
-  constructor(message: string, cause?: unknown) {
+  constructor(
+    message: string,
+    cause?: unknown,
+    /** Set when retrying soon will not help; null for transient failures (broker down, timeout). */
+    readonly permanent: PermanentPublishReason | null = null,
+    /** The topics that failed for that reason, when known (otherwise: some topic of the batch). */
+    readonly topics?: string[],
+  ) {
     super(message, { cause });
   }
 }

@@ -36,6 +36,7 @@ export function serviceTopics(config: AppConfig): string[] {
     config.TOPIC_INVENTORY_RESTOCK,
     config.TOPIC_ORDERS_LATE_PAYMENT,
     config.TOPIC_SCHEDULER_COMMANDS,
+    config.TOPIC_SCHEDULER_DEAD_LETTER,
   ];
 }
 
@@ -141,6 +142,8 @@ export class MessagingModule {
                 pollMs: c.OUTBOX_POLL_MS,
                 retentionHours: c.OUTBOX_RETENTION_HOURS,
                 downAfterMs: c.OUTBOX_DOWN_AFTER_MS,
+                deadLetterAfterMs: c.OUTBOX_DEAD_LETTER_AFTER_MS,
+                deadLetterTopic: c.TOPIC_SCHEDULER_DEAD_LETTER,
                 // Replicas sharing a database elect one relay; alone in memory, it always leads.
                 leadership: dataSource ? new MySqlRelayLock(dataSource) : SOLE_RELAY,
               },

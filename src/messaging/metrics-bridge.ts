@@ -30,6 +30,13 @@ export class MessagingMetricsBridge implements OnModuleDestroy {
       telemetry.on('inbound.deadLettered', ({ sourceTopic, code }) =>
         metrics.recordDeadLetter(sourceTopic, code),
       ),
+      telemetry.on('outbox.deadLettered', ({ topic, count }) =>
+        metrics.outboxDeadLettered.inc({ topic }, count),
+      ),
+      telemetry.on('outbox.isolated', ({ topic, isolated }) => {
+        if (isolated) metrics.outboxIsolatedTopics.set({ topic }, 1);
+        else metrics.outboxIsolatedTopics.remove({ topic });
+      }),
     );
   }
 

@@ -1,11 +1,13 @@
 import { Backoff } from '../scheduler/backoff';
-import type { Clock, OutboxStore } from '../scheduler';
+import type { Clock, OutboxStore, StoredOutboxEvent } from '../scheduler';
+import { PublishError } from './errors';
 import type { EventBus } from './event-bus';
 import { silentLogger, type MessagingLogger } from './logger';
 import { describeError, sleep } from './sleep';
 import type { MessagingTelemetry } from './telemetry';
 import { toBusMessage } from './outbox-wire-format';
 import { SOLE_RELAY, type RelayLeadership } from './relay-leadership';
+import { deadLetterNotice, type IsolatedTopic, TopicIsolation } from './topic-isolation';
 
 export interface OutboxRelayOptions {
   /** Events fetched and published per batch (OUTBOX_BATCH_SIZE). */
@@ -16,9 +18,19 @@ export interface OutboxRelayOptions {
   retentionHours: number;
   /** Readiness turns down once the relay has failed continuously for this long (OUTBOX_DOWN_AFTER_MS). */
   downAfterMs: number;
+  /**
+   * An event whose topic keeps refusing it (unknown topic, too large, not authorized) is
+   * dead-lettered once it has failed for this long (OUTBOX_DEAD_LETTER_AFTER_MS). Default 5 min.
+   */
+  deadLetterAfterMs?: number;
+  /** Where dead-letter notices go (TOPIC_SCHEDULER_DEAD_LETTER). */
+  deadLetterTopic?: string;
   /** First and longest back-off after a failure. Default 200 ms and 10 s. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** First and longest wait between retries of an isolated topic. Default 1 s and 30 s. */
+  isolatedRetryBaseMs?: number;
+  isolatedRetryMaxMs?: number;
   /** How often to prune and to recount the backlog. Default 60 s and 5 s. */
   pruneEveryMs?: number;
   countEveryMs?: number;
@@ -26,6 +38,8 @@ export interface OutboxRelayOptions {
   leadership?: RelayLeadership;
   /** How often a standby relay asks for the lead. Default 1 s. */
   standbyPollMs?: number;
+  /** stop() waits this long for the batch in flight, then leaves it to the next leader. Default 3 s. */
+  stopGraceMs?: number;
 }
 
 export interface OutboxRelayStatus {
@@ -38,27 +52,34 @@ export interface OutboxRelayStatus {
   failingSince: Date | null;
   lastError: string | null;
   relayed: number;
+  deadLettered: number;
+  /** Topics held out of the main flow while publishing to them fails permanently. */
+  isolatedTopics: string[];
 }
 
 /**
  * Publishes committed outbox events in insertion order and marks them sent. At least once: a crash
  * (or a failed mark) between publish and mark publishes the same events, with the same eventId,
- * again. Failures back off and retry forever; the backlog simply waits in the store.
+ * again. Transient failures back off and retry forever; the backlog simply waits in the store.
+ * A topic that refuses its events for a reason retrying will not fix soon is isolated (the other
+ * topics keep flowing), retried on its own, and its events are dead-lettered after a while.
  */
 export class OutboxRelay {
   private readonly backoff: Backoff;
+  private readonly isolation: TopicIsolation;
   private abort = new AbortController();
   private loopDone: Promise<void> | null = null;
   private wakeUp: AbortController | null = null;
   private lastPrune: number;
   private lastCount = Number.NEGATIVE_INFINITY;
-  private readonly state: OutboxRelayStatus = {
+  private readonly state = {
     running: false,
     leader: false,
-    backlog: null,
-    failingSince: null,
-    lastError: null,
+    backlog: null as number | null,
+    failingSince: null as Date | null,
+    lastError: null as string | null,
     relayed: 0,
+    deadLettered: 0,
   };
 
   constructor(
@@ -70,6 +91,10 @@ export class OutboxRelay {
     private readonly logger: MessagingLogger = silentLogger,
   ) {
     this.backoff = new Backoff(options.backoffBaseMs ?? 200, options.backoffMaxMs ?? 10_000);
+    this.isolation = new TopicIsolation(
+      options.isolatedRetryBaseMs ?? 1000,
+      options.isolatedRetryMaxMs ?? 30_000,
+    );
     this.lastPrune = clock.now().getTime();
   }
 
@@ -80,11 +105,20 @@ export class OutboxRelay {
     this.loopDone = this.loop();
   }
 
-  /** Stops after the batch in flight (if any) is published and marked, or abandoned; gives up the lead. */
+  /**
+   * Stops after the batch in flight is published and marked, or after stopGraceMs, whichever is
+   * first: a publish that cannot succeed (broker gone) never holds up shutdown; its events stay
+   * unsent for the next leader. Gives up the lead.
+   */
   async stop(): Promise<void> {
     this.abort.abort();
     this.wakeUp?.abort();
-    await this.loopDone;
+    const done = this.loopDone;
+    if (done) {
+      const grace = new AbortController();
+      await Promise.race([done, sleep(this.options.stopGraceMs ?? 3000, grace.signal)]);
+      grace.abort();
+    }
     this.loopDone = null;
     this.state.running = false;
     this.state.leader = false;
@@ -102,29 +136,23 @@ export class OutboxRelay {
     this.wakeUp?.abort();
   }
 
-  /** One batch: fetch, publish (awaited), mark sent. Returns how many were relayed; throws on failure. */
+  /**
+   * One batch: fetch (isolated topics left out), publish (awaited), mark sent. Returns how many
+   * were fetched; throws on a failure retrying may fix. A topic refusing its events is isolated.
+   */
   async relayOnce(): Promise<number> {
-    const events = await this.store.fetchUnsent(this.options.batchSize);
+    const events = await this.store.fetchUnsent(this.options.batchSize, {
+      excludeTopics: this.isolation.names(),
+    });
     if (events.length === 0) return 0;
     const started = Date.now();
-    await this.bus.publish(events.map(toBusMessage));
-    const ackedAt = this.clock.now();
-    await this.store.markSent(
-      events.map((e) => e.id),
-      ackedAt,
-    );
-    this.state.relayed += events.length;
-    this.telemetry?.emit('outbox.published', {
-      count: events.length,
-      batchMs: Date.now() - started,
-      latenciesMs: events.map((e) => Math.max(0, ackedAt.getTime() - e.createdAt.getTime())),
-      topics: events.map((e) => e.topic),
-    });
+    const published = await this.publishIsolating(events);
+    await this.markSent(published, started);
     return events.length;
   }
 
   status(): OutboxRelayStatus {
-    return { ...this.state };
+    return { ...this.state, isolatedTopics: this.isolation.names() };
   }
 
   /** Readiness: down (with backlog and last error) once failing for longer than downAfterMs. */
@@ -144,7 +172,9 @@ export class OutboxRelay {
     if (!this.state.running)
       return { status: 'down', detail: `not running, backlog ${backlog ?? 'unknown'}` };
     const role = this.state.leader ? 'leader' : 'standby';
-    return { status: 'up', detail: `${role}, backlog ${backlog ?? 'unknown'}` };
+    const isolated = this.isolation.names();
+    const held = isolated.length > 0 ? `, isolated topics: ${isolated.join(', ')}` : '';
+    return { status: 'up', detail: `${role}, backlog ${backlog ?? 'unknown'}${held}` };
   }
 
   private async loop(): Promise<void> {
@@ -153,9 +183,14 @@ export class OutboxRelay {
       let relayed = 0;
       try {
         if (!(await this.takeLead())) {
+          // Asking for the lead worked, so the store answers: a standby has nothing else to fail.
+          this.recovered();
+          this.isolation.clear();
           await this.idle(signal, this.options.standbyPollMs ?? 1000);
           continue;
         }
+        const due = this.isolation.due(this.clock.now().getTime());
+        if (due) await this.retryIsolated(due);
         relayed = await this.relayOnce();
         this.recovered();
         await this.housekeeping();
@@ -167,6 +202,129 @@ export class OutboxRelay {
       // A full batch means more are waiting: go again at once.
       if (relayed < this.options.batchSize) await this.idle(signal, this.options.pollMs);
     }
+  }
+
+  /**
+   * Publishes `events`; when a topic refuses them for a permanent reason, isolates that topic and
+   * publishes the rest. Returns the events published. Throws on a transient failure.
+   */
+  private async publishIsolating(events: StoredOutboxEvent[]): Promise<StoredOutboxEvent[]> {
+    let pending = events.filter((e) => !this.isolation.has(e.topic));
+    while (pending.length > 0) {
+      try {
+        await this.bus.publish(pending.map(toBusMessage));
+        return pending;
+      } catch (error) {
+        const refused = permanentError(error);
+        if (!refused) throw error;
+        if (!refused.topics) return this.publishTopicByTopic(pending);
+        await this.isolate(pending, refused.topics, refused);
+        pending = pending.filter((e) => !this.isolation.has(e.topic));
+      }
+    }
+    return pending;
+  }
+
+  /** A permanent failure that did not say which topic: find it by publishing one topic at a time. */
+  private async publishTopicByTopic(events: StoredOutboxEvent[]): Promise<StoredOutboxEvent[]> {
+    const published: StoredOutboxEvent[] = [];
+    for (const topic of new Set(events.map((e) => e.topic))) {
+      const group = events.filter((e) => e.topic === topic);
+      try {
+        await this.bus.publish(group.map(toBusMessage));
+        published.push(...group);
+      } catch (error) {
+        const refused = permanentError(error);
+        if (!refused) throw error;
+        await this.isolate(group, [topic], refused);
+      }
+    }
+    return published;
+  }
+
+  private async isolate(events: StoredOutboxEvent[], topics: string[], error: PublishError): Promise<void> {
+    const now = this.clock.now();
+    const message = describeError(error);
+    for (const topic of topics) {
+      if (this.isolation.isolate(topic, error.permanent ?? 'UNKNOWN_TOPIC', message, now.getTime())) {
+        this.logger.warn(`outbox relay: isolating topic ${topic}, other topics keep flowing: ${message}`);
+        this.telemetry?.emit('outbox.isolated', { topic, isolated: true });
+      }
+    }
+    const failed = events.filter((e) => topics.includes(e.topic)).map((e) => e.id);
+    await this.store.recordPublishFailure(failed, message, now);
+  }
+
+  /** One retry of an isolated topic: its oldest events alone; dead-letter those failing too long. */
+  private async retryIsolated(isolated: IsolatedTopic): Promise<void> {
+    const { topic } = isolated;
+    const events = await this.store.fetchUnsent(this.options.batchSize, { topic });
+    if (events.length === 0) return this.release(topic, 'nothing left to publish');
+    const started = Date.now();
+    try {
+      await this.bus.publish(events.map(toBusMessage));
+    } catch (error) {
+      const refused = permanentError(error);
+      if (!refused) throw error;
+      const now = this.clock.now();
+      const message = describeError(refused);
+      await this.store.recordPublishFailure(
+        events.map((e) => e.id),
+        message,
+        now,
+      );
+      const died = await this.deadLetterExpired(events, message, now);
+      this.isolation.failedAgain(topic, message, now.getTime(), died > 0);
+      return;
+    }
+    await this.markSent(events, started);
+    this.release(topic, 'publishing works again');
+  }
+
+  /** Dead-letters the events that have failed for deadLetterAfterMs; returns how many. */
+  private async deadLetterExpired(events: StoredOutboxEvent[], error: string, now: Date): Promise<number> {
+    const deadTopic = this.options.deadLetterTopic ?? 'scheduler.dead-letter';
+    const after = this.options.deadLetterAfterMs ?? 300_000;
+    const expired = events.filter(
+      (e) =>
+        // A notice that cannot be published is never dead-lettered into itself: it waits.
+        e.topic !== deadTopic && now.getTime() - (e.firstFailedAt ?? now).getTime() >= after,
+    );
+    if (expired.length === 0) return 0;
+    const notices = expired.map((e) => deadLetterNotice(e, deadTopic, (e.attempts ?? 0) + 1, error));
+    await this.store.deadLetter(
+      expired.map((e) => e.id),
+      now,
+      notices,
+    );
+    this.state.deadLettered += expired.length;
+    this.logger.error(
+      `outbox relay: dead-lettered ${expired.length} event(s) of topic ${expired[0].topic} after failing for ${Math.round(after / 1000)} s: ${error}`,
+    );
+    this.telemetry?.emit('outbox.deadLettered', { topic: expired[0].topic, count: expired.length });
+    return expired.length;
+  }
+
+  private release(topic: string, why: string): void {
+    this.isolation.release(topic);
+    this.logger.log(`outbox relay: topic ${topic} back in the main flow (${why})`);
+    this.telemetry?.emit('outbox.isolated', { topic, isolated: false });
+  }
+
+  private async markSent(events: StoredOutboxEvent[], startedMs: number): Promise<void> {
+    if (events.length === 0) return;
+    const ackedAt = this.clock.now();
+    await this.store.markSent(
+      events.map((e) => e.id),
+      ackedAt,
+    );
+    this.state.relayed += events.length;
+    this.telemetry?.emit('outbox.published', {
+      count: events.length,
+      batchMs: Date.now() - startedMs,
+      latenciesMs: events.map((e) => Math.max(0, ackedAt.getTime() - e.createdAt.getTime())),
+      topics: events.map((e) => e.topic),
+    });
   }
 
   private async takeLead(): Promise<boolean> {
@@ -217,4 +375,8 @@ export class OutboxRelay {
       if (pruned > 0) this.logger.log(`outbox: pruned ${pruned} sent event(s)`);
     }
   }
+}
+
+function permanentError(error: unknown): PublishError | null {
+  return error instanceof PublishError && error.permanent ? error : null;
 }

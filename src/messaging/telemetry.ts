@@ -14,6 +14,10 @@ export interface MessagingEventMap {
   'outbox.error': { error: unknown; backlog: number | null };
   /** Unsent outbox rows, as last counted by the relay. */
   'outbox.backlog': { backlog: number };
+  /** A topic left out of (or back in) the relay's main flow: publishing to it fails permanently. */
+  'outbox.isolated': { topic: string; isolated: boolean };
+  /** Outbox events given up on and announced on the dead-letter topic. */
+  'outbox.deadLettered': { topic: string; count: number };
 }
 
 export interface MessagingSnapshot {

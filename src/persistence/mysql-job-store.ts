@@ -13,13 +13,28 @@ import type {
   RunHistoryEntry,
 } from '../scheduler/ports/job-store';
 import type { OutboxEvent } from '../scheduler/outbox';
-import type { OutboxStore, StoredOutboxEvent } from '../scheduler/ports/outbox-store';
+import type {
+  DeadLetteredEvent,
+  DeadLetterQuery,
+  OutboxStore,
+  StoredOutboxEvent,
+  UnsentQuery,
+} from '../scheduler/ports/outbox-store';
 import { claimDueJobs, claimOneJob, extendLeaseRows, releaseLeaseRows, selectNextRunTime } from './claim-sql';
 import { applyCompletions } from './completion-sql';
 import { JOB_COLUMNS, type JobRow, jobUpdateAssignments, rowToJob } from './job-row';
 import { ADD_JOBS_CHUNK, insertJob, insertNewJobs } from './job-write-sql';
 import { selectJobPage } from './list-sql';
-import { countUnsentRows, deleteSentChunk, insertOutboxRows, markRowsSent, selectUnsent } from './outbox-sql';
+import {
+  countUnsentRows,
+  deleteSentChunk,
+  insertOutboxRows,
+  markRowsDead,
+  markRowsSent,
+  recordFailureRows,
+  selectDeadLetters,
+  selectUnsent,
+} from './outbox-sql';
 import { rowToRunHistory, type RunRow } from './run-history';
 import { ER_DUP_ENTRY, errnoOf } from './sql-errors';
 import {
@@ -225,8 +240,25 @@ export class MySqlJobStore implements JobStore, OutboxStore {
     return rows.map(rowToRunHistory);
   }
 
-  async fetchUnsent(limit: number): Promise<StoredOutboxEvent[]> {
-    return this.auto('fetchUnsent', (sql) => selectUnsent(sql, limit));
+  async fetchUnsent(limit: number, query?: UnsentQuery): Promise<StoredOutboxEvent[]> {
+    return this.auto('fetchUnsent', (sql) => selectUnsent(sql, limit, query));
+  }
+
+  async recordPublishFailure(ids: string[], error: string, at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.auto('recordPublishFailure', (sql) => recordFailureRows(sql, ids, error, at));
+  }
+
+  async deadLetter(ids: string[], at: Date, notices: OutboxEvent[]): Promise<void> {
+    if (ids.length === 0 && notices.length === 0) return;
+    await this.tx('deadLetter', async (sql) => {
+      await markRowsDead(sql, ids, at);
+      await insertOutboxRows(sql, notices, at);
+    });
+  }
+
+  async listDeadLetters(query: DeadLetterQuery): Promise<DeadLetteredEvent[]> {
+    return this.auto('listDeadLetters', (sql) => selectDeadLetters(sql, query));
   }
 
   async markSent(ids: string[], sentAt: Date): Promise<void> {

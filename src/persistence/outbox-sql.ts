@@ -1,5 +1,10 @@
 import type { OutboxEvent } from '../scheduler/outbox';
-import type { StoredOutboxEvent } from '../scheduler/ports/outbox-store';
+import type {
+  DeadLetteredEvent,
+  DeadLetterQuery,
+  StoredOutboxEvent,
+  UnsentQuery,
+} from '../scheduler/ports/outbox-store';
 import { BY_ID, execute, selectRows, type Sql } from './sql-session';
 import { fromSqlTime, toSqlTime } from './sql-time';
 
@@ -34,7 +39,16 @@ interface OutboxRow {
   value: string;
   headers: unknown;
   created_at: Date | string;
+  attempts: number | string;
+  last_error: string | null;
+  first_failed_at: Date | string | null;
 }
+
+const COLUMNS =
+  'id, event_id, topic, msg_key, value, headers, created_at, attempts, last_error, first_failed_at';
+
+/** Longest error text kept (last_error is VARCHAR(1024)). */
+const ERROR_CHARS = 1000;
 
 function rowToEvent(row: OutboxRow): StoredOutboxEvent {
   return {
@@ -48,19 +62,85 @@ function rowToEvent(row: OutboxRow): StoredOutboxEvent {
       string
     >,
     createdAt: fromSqlTime(row.created_at) ?? new Date(NaN),
+    attempts: Number(row.attempts ?? 0),
+    lastError: row.last_error ?? null,
+    firstFailedAt: fromSqlTime(row.first_failed_at),
   };
 }
 
-/** Range scan of idx_scheduler_outbox_unsent (sent_at, id) from its NULL end: id order, no filesort. */
-export async function selectUnsent(sql: Sql, limit: number): Promise<StoredOutboxEvent[]> {
+/**
+ * Range scan of idx_scheduler_outbox_unsent (sent_at, id) from its NULL end: id order, no filesort.
+ * Events in flight are skipped on the index itself (it holds id); isolated topics are few rows.
+ */
+export async function selectUnsent(
+  sql: Sql,
+  limit: number,
+  query: UnsentQuery = {},
+): Promise<StoredOutboxEvent[]> {
   if (limit <= 0) return [];
+  const where = ['sent_at IS NULL'];
+  const parameters: unknown[] = [];
+  if (query.excludeIds && query.excludeIds.length > 0) {
+    where.push('id NOT IN (?)');
+    parameters.push(query.excludeIds);
+  }
+  if (query.excludeTopics && query.excludeTopics.length > 0) {
+    where.push('topic NOT IN (?)');
+    parameters.push(query.excludeTopics);
+  }
+  if (query.topic !== undefined) {
+    where.push('topic = ?');
+    parameters.push(query.topic);
+  }
   const rows = await selectRows<OutboxRow>(
     sql,
-    'SELECT id, event_id, topic, msg_key, value, headers, created_at FROM scheduler_outbox ' +
-      'FORCE INDEX (idx_scheduler_outbox_unsent) WHERE sent_at IS NULL ORDER BY id LIMIT ?',
-    [Math.floor(limit)],
+    `SELECT ${COLUMNS} FROM scheduler_outbox FORCE INDEX (idx_scheduler_outbox_unsent) ` +
+      `WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`,
+    [...parameters, Math.floor(limit)],
   );
   return rows.map(rowToEvent);
+}
+
+export async function recordFailureRows(sql: Sql, ids: string[], error: string, at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await execute(
+    sql,
+    `UPDATE scheduler_outbox ${BY_ID} SET attempts = attempts + 1, last_error = ?, ` +
+      'first_failed_at = COALESCE(first_failed_at, ?) WHERE id IN (?) AND sent_at IS NULL',
+    [error.slice(0, ERROR_CHARS), toSqlTime(at), ids],
+  );
+}
+
+/** Dead and done: sent_at set too, so the unsent scan and the backlog never see the row again. */
+export async function markRowsDead(sql: Sql, ids: string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  const time = toSqlTime(at);
+  await execute(
+    sql,
+    `UPDATE scheduler_outbox ${BY_ID} SET dead_at = ?, sent_at = ? WHERE id IN (?) AND sent_at IS NULL`,
+    [time, time, ids],
+  );
+}
+
+/** Keyset page on idx_scheduler_outbox_dead (dead_at, id), read backwards. */
+export async function selectDeadLetters(sql: Sql, query: DeadLetterQuery): Promise<DeadLetteredEvent[]> {
+  const limit = Math.max(0, Math.floor(query.limit));
+  if (limit === 0) return [];
+  const after = query.after;
+  const rows = await selectRows<OutboxRow & { dead_at: Date | string }>(
+    sql,
+    `SELECT ${COLUMNS}, dead_at FROM scheduler_outbox FORCE INDEX (idx_scheduler_outbox_dead) ` +
+      'WHERE dead_at IS NOT NULL' +
+      (after ? ' AND (dead_at < ? OR (dead_at = ? AND id < ?))' : '') +
+      ' ORDER BY dead_at DESC, id DESC LIMIT ?',
+    after ? [toSqlTime(after.deadAt), toSqlTime(after.deadAt), after.id, limit] : [limit],
+  );
+  return rows.map((row) => ({
+    ...rowToEvent(row),
+    attempts: Number(row.attempts ?? 0),
+    lastError: row.last_error ?? null,
+    deadAt: fromSqlTime(row.dead_at) ?? new Date(NaN),
+  }));
 }
 
 export async function markRowsSent(sql: Sql, ids: string[], sentAt: Date): Promise<void> {

@@ -438,6 +438,68 @@ export function describeJobStoreContract(label: string, setup: () => Promise<Con
         expect(await store.pruneSent(at(25))).toBe(1);
         expect(await store.countUnsent()).toBe(1);
       });
+
+      it('leaves out events in flight and isolated topics, or reads one topic only, in id order', async () => {
+        const more = [...events, event('e4', 4, 'd', 't3'), event('e5', 5, 'e', 't1')];
+        await store.append(more);
+        const all = await store.fetchUnsent(10);
+        const eventIds = (list: { eventId: string }[]): string[] => list.map((e) => e.eventId);
+        expect(eventIds(await store.fetchUnsent(10, { excludeIds: [all[0].id, all[3].id] }))).toEqual(
+          eventIds([more[1], more[2], more[4]]),
+        );
+        expect(eventIds(await store.fetchUnsent(10, { excludeTopics: ['t1', 't3'] }))).toEqual(
+          eventIds([more[1]]),
+        );
+        expect(eventIds(await store.fetchUnsent(2, { topic: 't1' }))).toEqual(eventIds([more[0], more[2]]));
+        expect(eventIds(await store.fetchUnsent(10, { topic: 't1', excludeIds: [all[0].id] }))).toEqual(
+          eventIds([more[2], more[4]]),
+        );
+      });
+
+      it('counts failed publishes, keeping the first failure time and the last error', async () => {
+        await store.append(events);
+        const [first] = await store.fetchUnsent(1);
+        expect(first).toMatchObject({ attempts: 0, lastError: null, firstFailedAt: null });
+        await store.recordPublishFailure([first.id], 'unknown topic', at(10));
+        await store.recordPublishFailure([first.id], 'still unknown', at(20));
+        const [again] = await store.fetchUnsent(1);
+        expect(again).toMatchObject({ attempts: 2, lastError: 'still unknown', firstFailedAt: at(10) });
+      });
+
+      it('dead-letters events with their notices in one step, lists them newest first in pages, prunes them later', async () => {
+        await store.append(events);
+        const [e1, e2, e3] = await store.fetchUnsent(10);
+        await store.recordPublishFailure([e1.id, e3.id], 'topic refused', at(10));
+        const notice = (e: { eventId: string }, n: number): OutboxEvent => ({
+          ...event(`dl${n}`, n, 'dead-letter', 'scheduler.dead-letter'),
+          value: { deadEventId: e.eventId },
+        });
+        await store.deadLetter([e1.id], at(30), [notice(e1, 1)]);
+        await store.deadLetter([e3.id], at(40), [notice(e3, 3)]);
+        expect(await store.countUnsent()).toBe(3); // e2 and the two notices
+        expect((await store.fetchUnsent(10)).map((e) => e.topic)).toEqual([
+          e2.topic,
+          'scheduler.dead-letter',
+          'scheduler.dead-letter',
+        ]);
+        const firstPage = await store.listDeadLetters({ limit: 1 });
+        expect(firstPage).toEqual([
+          expect.objectContaining({
+            eventId: e3.eventId,
+            topic: e3.topic,
+            attempts: 1,
+            lastError: 'topic refused',
+            deadAt: at(40),
+          }),
+        ]);
+        const secondPage = await store.listDeadLetters({
+          limit: 5,
+          after: { deadAt: firstPage[0].deadAt, id: firstPage[0].id },
+        });
+        expect(secondPage.map((d) => d.eventId)).toEqual([e1.eventId]);
+        expect(await store.pruneSent(at(35))).toBe(1);
+        expect((await store.listDeadLetters({ limit: 5 })).map((d) => d.eventId)).toEqual([e3.eventId]);
+      });
     });
   });
 }

@@ -200,6 +200,7 @@ export class AppConfig {
   @IsString() TOPIC_INVENTORY_RESTOCK = 'inventory.restock';
   @IsString() TOPIC_ORDERS_LATE_PAYMENT = 'orders.late-payment';
   @IsString() TOPIC_SCHEDULER_COMMANDS = 'scheduler.commands';
+  @IsString() TOPIC_SCHEDULER_DEAD_LETTER = 'scheduler.dead-letter';
 
   /** Cancel an unpaid order after this long, unless the event says otherwise. */
   @Type(() => Number)
@@ -260,6 +261,16 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   OUTBOX_DOWN_AFTER_MS = 30_000;
+
+  /**
+   * An outbox event whose topic keeps refusing it (unknown topic, too large, not authorized) is
+   * dead-lettered after failing this long; meanwhile only its topic waits, the others flow.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(7 * 24 * 3_600_000)
+  OUTBOX_DEAD_LETTER_AFTER_MS = 300_000;
 
   /** Embedded mode (no KAFKA_BROKERS): messages kept per topic for GET /v1/events/:topic. */
   @Type(() => Number)

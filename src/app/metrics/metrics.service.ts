@@ -95,6 +95,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Relay: outbox events given up on (announced on the dead-letter topic), by their topic. */
+  readonly outboxDeadLettered = new Counter({
+    name: 'outbox_events_dead_lettered_total',
+    help: 'Outbox events that could not be published (unknown topic, too large, not authorized) and were dead-lettered',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
+  /** Relay: 1 while a topic is held out of the main flow because publishing to it fails permanently. */
+  readonly outboxIsolatedTopics = new Gauge({
+    name: 'outbox_isolated_topic',
+    help: 'Topics the relay isolated (1) because publishing to them fails for a reason retrying will not fix soon',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
   /** Consumer group lag per topic and partition (filled on scrape from the Kafka admin API). */
   readonly consumerLag = new Gauge({
     name: 'kafka_consumer_lag',

@@ -6,6 +6,8 @@ import { silentLogger, type MessagingLogger } from '../logger';
 import { describeError, sleep } from '../sleep';
 import { groupByTopic, toInboundRecord } from './kafka-records';
 import { createMissingTopics } from './kafka-topics';
+import { permanentReason } from './publish-errors';
+import { TopicDirectory } from './topic-directory';
 
 export interface KafkaEventBusOptions {
   groupId: string;
@@ -22,6 +24,8 @@ export interface KafkaEventBusOptions {
   heartbeatIntervalMs?: number;
   /** Producer retries before publish() rejects (the caller backs off). Default 5. */
   producerRetries?: number;
+  /** close() waits this long for a send in flight, then disconnects anyway. Default 3 s. */
+  closeGraceMs?: number;
   logger?: MessagingLogger;
 }
 
@@ -41,12 +45,14 @@ export class KafkaEventBus implements EventBus {
   private state: ConsumerState = 'stopped';
   private lastConsumerError: string | null = null;
   private readonly logger: MessagingLogger;
+  private readonly topics: TopicDirectory;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: KafkaEventBusOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
+    this.topics = new TopicDirectory(kafka);
   }
 
   publish(messages: BusMessage[]): Promise<void> {
@@ -115,12 +121,16 @@ export class KafkaEventBus implements EventBus {
     this.state = 'stopped';
   }
 
+  /** A send that cannot finish (broker gone) is not waited for past closeGraceMs: its messages stay in the outbox. */
   async close(): Promise<void> {
     await this.stopConsuming();
-    await this.sending;
+    const grace = new AbortController();
+    await Promise.race([this.sending, sleep(this.options.closeGraceMs ?? 3000, grace.signal)]);
+    grace.abort();
     const producer = this.producer;
     this.producer = null;
     await producer?.then((p) => p.disconnect()).catch(() => undefined);
+    await this.topics.close();
   }
 
   /** For readiness: is the consumer in its group, and if not, why. */
@@ -129,6 +139,8 @@ export class KafkaEventBus implements EventBus {
   }
 
   private async send(messages: BusMessage[]): Promise<void> {
+    const topics = [...new Set(messages.map((m) => m.topic))];
+    await this.refuseMissingTopics(topics);
     const producer = await this.connectedProducer();
     try {
       await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
@@ -137,9 +149,31 @@ export class KafkaEventBus implements EventBus {
       // experimental idempotent producer can wedge on stale sequence state after a broker restart.
       this.producer = null;
       await producer.disconnect().catch(() => undefined);
+      const reason = permanentReason(error);
+      if (reason === 'UNKNOWN_TOPIC') this.topics.forget(topics);
       throw new PublishError(
         `publishing ${messages.length} message(s) failed: ${describeError(error)}`,
         error,
+        reason,
+        topics.length === 1 ? topics : undefined,
+      );
+    }
+  }
+
+  /** Fails at once, sending nothing, when a topic does not exist (no auto-creation here). */
+  private async refuseMissingTopics(topics: string[]): Promise<void> {
+    let missing: string[];
+    try {
+      missing = await this.topics.missing(topics);
+    } catch (error) {
+      throw new PublishError(`cannot look up topics: ${describeError(error)}`, error);
+    }
+    if (missing.length > 0) {
+      throw new PublishError(
+        `topic ${missing.join(', ')} does not exist (UNKNOWN_TOPIC_OR_PARTITION)`,
+        undefined,
+        'UNKNOWN_TOPIC',
+        missing,
       );
     }
   }

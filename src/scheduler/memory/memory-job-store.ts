@@ -11,7 +11,13 @@ import type {
   RunCompletion,
   RunHistoryEntry,
 } from '../ports/job-store';
-import type { OutboxStore, StoredOutboxEvent } from '../ports/outbox-store';
+import type {
+  DeadLetteredEvent,
+  DeadLetterQuery,
+  OutboxStore,
+  StoredOutboxEvent,
+  UnsentQuery,
+} from '../ports/outbox-store';
 import { SystemClock } from '../clocks/system-clock';
 import { compareJobListKeys, matchesJobListQuery } from '../job-list';
 import { BinaryHeap } from './binary-heap';
@@ -239,12 +245,25 @@ export class MemoryJobStore implements JobStore, OutboxStore {
     return this.history.get(jobId, limit);
   }
 
-  async fetchUnsent(limit: number): Promise<StoredOutboxEvent[]> {
-    return this.outbox.fetchUnsent(limit);
+  async fetchUnsent(limit: number, query?: UnsentQuery): Promise<StoredOutboxEvent[]> {
+    return this.outbox.fetchUnsent(limit, query);
   }
 
   async markSent(ids: string[], sentAt: Date): Promise<void> {
     this.outbox.markSent(ids, sentAt);
+  }
+
+  async recordPublishFailure(ids: string[], error: string, at: Date): Promise<void> {
+    this.outbox.recordPublishFailure(ids, error, at);
+  }
+
+  async deadLetter(ids: string[], at: Date, notices: OutboxEvent[]): Promise<void> {
+    this.outbox.markDead(ids, at);
+    this.outbox.append(notices, at);
+  }
+
+  async listDeadLetters(query: DeadLetterQuery): Promise<DeadLetteredEvent[]> {
+    return this.outbox.listDeadLetters(query);
   }
 
   async pruneSent(sentBefore: Date): Promise<number> {

@@ -1,10 +1,17 @@
 import type { OutboxEvent } from '../outbox';
-import type { StoredOutboxEvent } from '../ports/outbox-store';
+import type {
+  DeadLetteredEvent,
+  DeadLetterQuery,
+  StoredOutboxEvent,
+  UnsentQuery,
+} from '../ports/outbox-store';
 import { cloneEvent } from './clone';
 
 interface SentEvent {
   event: StoredOutboxEvent;
   sentAt: number;
+  /** Set when dead-lettered rather than published. */
+  deadAt?: number;
 }
 
 /**
@@ -27,12 +34,16 @@ export class MemoryOutbox {
     }
   }
 
-  fetchUnsent(limit: number): StoredOutboxEvent[] {
+  fetchUnsent(limit: number, query: UnsentQuery = {}): StoredOutboxEvent[] {
     const out: StoredOutboxEvent[] = [];
     if (limit <= 0) return out;
+    const skipIds = new Set(query.excludeIds ?? []);
+    const skipTopics = new Set(query.excludeTopics ?? []);
     // Map iteration is insertion order, which is id order.
     for (const event of this.unsent.values()) {
-      out.push({ ...cloneEvent(event), createdAt: new Date(event.createdAt.getTime()) });
+      if (skipIds.has(event.id) || skipTopics.has(event.topic)) continue;
+      if (query.topic !== undefined && event.topic !== query.topic) continue;
+      out.push(copy(event));
       if (out.length >= limit) break;
     }
     return out;
@@ -45,6 +56,46 @@ export class MemoryOutbox {
       this.unsent.delete(id);
       this.sent.set(id, { event, sentAt: sentAt.getTime() });
     }
+  }
+
+  recordPublishFailure(ids: string[], error: string, at: Date): void {
+    for (const id of ids) {
+      const event = this.unsent.get(id);
+      if (!event) continue;
+      event.attempts = (event.attempts ?? 0) + 1;
+      event.lastError = error;
+      event.firstFailedAt ??= new Date(at.getTime());
+    }
+  }
+
+  /** Marks dead; the caller appends the notices in the same synchronous step. */
+  markDead(ids: string[], at: Date): void {
+    for (const id of ids) {
+      const event = this.unsent.get(id);
+      if (!event) continue;
+      this.unsent.delete(id);
+      this.sent.set(id, { event, sentAt: at.getTime(), deadAt: at.getTime() });
+    }
+  }
+
+  listDeadLetters(query: DeadLetterQuery): DeadLetteredEvent[] {
+    const dead = [...this.sent.values()]
+      .filter((s): s is SentEvent & { deadAt: number } => s.deadAt !== undefined)
+      .sort((a, b) => b.deadAt - a.deadAt || Number(b.event.id) - Number(a.event.id));
+    const after = query.after;
+    const page = after
+      ? dead.filter(
+          (s) =>
+            s.deadAt < after.deadAt.getTime() ||
+            (s.deadAt === after.deadAt.getTime() && Number(s.event.id) < Number(after.id)),
+        )
+      : dead;
+    return page.slice(0, Math.max(0, query.limit)).map((s) => ({
+      ...copy(s.event),
+      attempts: s.event.attempts ?? 0,
+      lastError: s.event.lastError ?? null,
+      deadAt: new Date(s.deadAt),
+    }));
   }
 
   pruneSent(sentBefore: Date): number {
@@ -68,4 +119,15 @@ export class MemoryOutbox {
     this.sent.clear();
     this.eventIds.clear();
   }
+}
+
+function copy(event: StoredOutboxEvent): StoredOutboxEvent {
+  return {
+    ...cloneEvent(event),
+    id: event.id,
+    createdAt: new Date(event.createdAt.getTime()),
+    attempts: event.attempts ?? 0,
+    lastError: event.lastError ?? null,
+    firstFailedAt: event.firstFailedAt ? new Date(event.firstFailedAt.getTime()) : null,
+  };
 }

@@ -21,6 +21,7 @@ export function uniqueServiceTopics(label: string): Record<string, string> {
     TOPIC_INVENTORY_RESTOCK: uniqueTopic(`${label}.restock`),
     TOPIC_ORDERS_LATE_PAYMENT: uniqueTopic(`${label}.late`),
     TOPIC_SCHEDULER_COMMANDS: uniqueTopic(`${label}.commands`),
+    TOPIC_SCHEDULER_DEAD_LETTER: uniqueTopic(`${label}.dead`),
   };
 }
 

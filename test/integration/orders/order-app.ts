@@ -18,6 +18,7 @@ export interface ServiceTopics {
   TOPIC_INVENTORY_RESTOCK: string;
   TOPIC_ORDERS_LATE_PAYMENT: string;
   TOPIC_SCHEDULER_COMMANDS: string;
+  TOPIC_SCHEDULER_DEAD_LETTER: string;
 }
 
 export function uniqueServiceTopics(label: string): ServiceTopics {
@@ -28,6 +29,7 @@ export function uniqueServiceTopics(label: string): ServiceTopics {
     TOPIC_INVENTORY_RESTOCK: uniqueTopic(`${label}.restock`),
     TOPIC_ORDERS_LATE_PAYMENT: uniqueTopic(`${label}.late`),
     TOPIC_SCHEDULER_COMMANDS: uniqueTopic(`${label}.commands`),
+    TOPIC_SCHEDULER_DEAD_LETTER: uniqueTopic(`${label}.dead`),
   };
 }
 

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const MAX_PAGE = 500;
+
+export class DeadLettersQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not one this API issued' })
+  cursor?: string;
+}
+
+export class DeadLetterDto {
+  @ApiProperty({ description: 'The eventId of the event that could not be published' })
+  eventId!: string;
+  @ApiProperty({ description: 'The topic that refused it' }) topic!: string;
+  @ApiProperty({ type: String, nullable: true }) key!: string | null;
+  @ApiProperty({ description: 'Failed publish attempts' }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The last publish error' })
+  lastError!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The job that emitted it, when known' })
+  jobId!: string | null;
+  @ApiProperty({ format: 'date-time', description: 'When the event was committed to the outbox' })
+  createdAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When it was dead-lettered' })
+  deadAt!: string;
+}
+
+export class DeadLetterPageDto {
+  @ApiProperty({ type: [DeadLetterDto], description: 'Newest first' }) items!: DeadLetterDto[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as cursor for the next page; null on the last',
+  })
+  nextCursor!: string | null;
+}
