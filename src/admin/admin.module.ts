@@ -6,7 +6,7 @@ import { AppConfig } from '../app/config/app-config';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { AdminJobsService } from './jobs/admin-jobs.service';
 import { JobsController } from './jobs/jobs.controller';
-import { DeadLettersController } from './outbox/dead-letters.controller';
+import { OutboxDeadLettersController } from './outbox/outbox-dead-letters.controller';
 import { ProblemFilter } from './problem/problem.filter';
 import { flattenValidationErrors, RequestValidationError } from './problem/request-errors';
 import { AdminThrottlerGuard } from './security/admin-throttler.guard';
@@ -39,7 +39,7 @@ export function createValidationPipe(): ValidationPipe {
       }),
     }),
   ],
-  controllers: [JobsController, TriggersController, DeadLettersController],
+  controllers: [JobsController, TriggersController, DeadLettersController, OutboxDeadLettersController],
   providers: [
     AdminJobsService,
     { provide: APP_FILTER, useClass: ProblemFilter },

@@ -7,13 +7,17 @@ import { SCHEDULER_JOB_ID_HEADER } from '../../messaging/publish-handler';
 import { ApiProblems } from '../problem/api-problems.decorator';
 import { RequestValidationError } from '../problem/request-errors';
 import { API_KEY_SCHEME } from '../swagger';
-import { DeadLetterPageDto, DeadLettersQuery, type DeadLetterDto } from './dead-letters.dto';
+import {
+  OutboxDeadLetterPageDto,
+  OutboxDeadLettersQuery,
+  type OutboxDeadLetterDto,
+} from './outbox-dead-letters.dto';
 
 /** Outbox events the relay gave up on (their topic refused them for too long); read only. */
 @ApiTags('outbox')
 @ApiSecurity(API_KEY_SCHEME)
 @Controller('v1/outbox')
-export class DeadLettersController {
+export class OutboxDeadLettersController {
   constructor(@Inject(JOB_STORE) private readonly store: OutboxStore) {}
 
   @Get('dead-letters')
@@ -24,9 +28,9 @@ export class DeadLettersController {
       'OUTBOX_DEAD_LETTER_AFTER_MS, newest first; each was also announced on scheduler.dead-letter. ' +
       'Kept as long as sent events (OUTBOX_RETENTION_HOURS).',
   })
-  @ApiOkResponse({ type: DeadLetterPageDto })
+  @ApiOkResponse({ type: OutboxDeadLetterPageDto })
   @ApiProblems()
-  async list(@Query() query: DeadLettersQuery): Promise<DeadLetterPageDto> {
+  async list(@Query() query: OutboxDeadLettersQuery): Promise<OutboxDeadLetterPageDto> {
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await this.store.listDeadLetters({ limit: limit + 1, after });
@@ -39,7 +43,7 @@ export class DeadLettersController {
   }
 }
 
-function toDto(e: DeadLetteredEvent): DeadLetterDto {
+function toDto(e: DeadLetteredEvent): OutboxDeadLetterDto {
   return {
     eventId: e.eventId,
     topic: e.topic,

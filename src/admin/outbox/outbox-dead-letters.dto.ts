@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 
 const MAX_PAGE = 500;
 
-export class DeadLettersQuery {
+export class OutboxDeadLettersQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -21,7 +21,7 @@ export class DeadLettersQuery {
   cursor?: string;
 }
 
-export class DeadLetterDto {
+export class OutboxDeadLetterDto {
   @ApiProperty({ description: 'The eventId of the event that could not be published' })
   eventId!: string;
   @ApiProperty({ description: 'The topic that refused it' }) topic!: string;
@@ -37,8 +37,8 @@ export class DeadLetterDto {
   deadAt!: string;
 }
 
-export class DeadLetterPageDto {
-  @ApiProperty({ type: [DeadLetterDto], description: 'Newest first' }) items!: DeadLetterDto[];
+export class OutboxDeadLetterPageDto {
+  @ApiProperty({ type: [OutboxDeadLetterDto], description: 'Newest first' }) items!: OutboxDeadLetterDto[];
   @ApiProperty({
     nullable: true,
     type: String,
