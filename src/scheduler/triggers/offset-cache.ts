@@ -61,14 +61,23 @@ function buildSpan(zone: IANAZone, instant: number): Span {
 
 /** UTC offset in minutes at an instant (same answer as zone.offset, cached). */
 export function cachedOffset(zone: IANAZone, instant: number): number {
+  return spanAt(zone, instant).offset;
+}
+
+/** The first instant after `instant` whose offset differs from its own (the next transition). */
+export function nextTransition(zone: IANAZone, instant: number): number {
+  return spanAt(zone, instant).end;
+}
+
+function spanAt(zone: IANAZone, instant: number): Span {
   let spans = spansByZone.get(zone.name);
   if (!spans) spansByZone.set(zone.name, (spans = []));
   for (let i = spans.length - 1; i >= 0; i--) {
     const span = spans[i];
-    if (instant >= span.start && instant < span.end) return span.offset;
+    if (instant >= span.start && instant < span.end) return span;
   }
   if (spans.length >= MAX_SPANS_PER_ZONE) spans.length = 0;
   const span = buildSpan(zone, instant);
   spans.push(span);
-  return span.offset;
+  return span;
 }

@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ValidationError } from '../errors';
-import { cachedOffset } from './offset-cache';
+import { cachedOffset, nextTransition } from './offset-cache';
 
 /**
  * Wall-clock helpers shared by every trigger. A "wall" value is the local date-time encoded as
@@ -103,11 +103,28 @@ function searchFrom(
     if (match === null) return null;
     const instant = fromWall(zone, match);
     if (instant >= startMs) return instant;
-    // The match is a repeated time whose first pass is already over: skip the rest of the fold,
-    // whose wall times all end before `startMs` read with the earlier (larger) offset.
-    cursor = Math.max(match + 1000, Math.ceil((startMs + offsetAt(zone, instant)) / 1000) * 1000);
+    // Too early: no wall time before `startMs` read with the match's offset can do better. When
+    // the match is a repeated time and `startMs` lies in the fold's second pass, every wall time
+    // left in the fold already fired on its first pass, and the first one after the fold (its
+    // end, earlier than `startMs` read with that offset) is the next candidate.
+    let next = Math.ceil((startMs + offsetAt(zone, instant)) / 1000) * 1000;
+    const end = foldEnd(zone, match, instant);
+    if (end !== null) next = Math.min(next, Math.ceil(end / 1000) * 1000);
+    cursor = Math.max(match + 1000, next);
   }
   return null;
+}
+
+/**
+ * When `wallMs` occurs twice (a fall-back fold) and `instant` is its first pass, the wall value
+ * at which the fold ends (the first wall time after it that occurs once); otherwise null.
+ */
+function foldEnd(zone: IANAZone, wallMs: number, instant: number): number | null {
+  const early = offsetAt(zone, instant);
+  const transition = nextTransition(zone, instant);
+  const late = offsetAt(zone, transition);
+  if (late >= early || wallMs - late < transition) return null;
+  return transition + early;
 }
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;

@@ -150,11 +150,18 @@ export function referenceCronFires(
   const fires = new Set<number>();
   let day = DateTime.fromMillis(startMs, { zone }).startOf('day').minus({ days: 1 });
   for (let i = 0; i < 12 * 366 && day.year <= 9999; i++, day = day.plus({ days: 1 })) {
+    // Past the end date (a gap shift reaches at most into the next day): nothing more can count.
+    if (day.toMillis() > endMs + 86_400_000) break;
     const probe = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: 12 }, { zone });
     if (!(['year', 'month', 'day', 'week', 'day_of_week'] as const).every((f) => matches(fields, f, probe)))
       continue;
     // A day without an offset change needs no per-time conversion.
-    const steady = day.offset === day.plus({ days: 1 }).offset && day.offset === probe.offset;
+    // (A day whose midnight is skipped starts later than 00:00 and is never steady.)
+    const steady =
+      day.hour === 0 &&
+      day.minute === 0 &&
+      day.offset === day.plus({ days: 1 }).offset &&
+      day.offset === probe.offset;
     for (const hour of hours)
       for (const minute of minutes)
         for (const second of seconds) {
