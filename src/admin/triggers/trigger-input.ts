@@ -1,35 +1,19 @@
 import {
+  TRIGGER_SHAPES,
   triggerFromJSON,
+  triggerKeys,
   triggerSpecFromApscheduler,
   type ApschedulerTriggerCase,
   type Trigger,
   type TriggerSpec,
+  type TriggerType,
 } from '../../scheduler/triggers';
 import { SchedulerError, ValidationError } from '../../scheduler';
 
-/** Keys each trigger type accepts (camelCase). The engine ignores others; the API rejects them. */
-const COMMON = ['type', 'startDate', 'endDate', 'timezone', 'jitter'];
-const ALLOWED: Record<string, readonly string[]> = {
-  date: ['type', 'runDate', 'timezone'],
-  interval: [...COMMON, 'weeks', 'days', 'hours', 'minutes', 'seconds'],
-  cron: [...COMMON, 'expr', 'year', 'month', 'day', 'week', 'dayOfWeek', 'hour', 'minute', 'second'],
-  calendarinterval: [
-    'type',
-    'startDate',
-    'endDate',
-    'timezone',
-    'years',
-    'months',
-    'weeks',
-    'days',
-    'hour',
-    'minute',
-    'second',
-    'monthEnd',
-  ],
-  and: ['type', 'triggers', 'jitter'],
-  or: ['type', 'triggers', 'jitter'],
-};
+/** Keys each trigger type accepts (camelCase), from the engine's declaration. */
+const ALLOWED: Record<string, readonly string[]> = Object.fromEntries(
+  (Object.keys(TRIGGER_SHAPES) as TriggerType[]).map((type) => [type, triggerKeys(type)]),
+);
 
 const MAX_DEPTH = 8;
 
@@ -55,7 +39,8 @@ export function normalizeTrigger(input: unknown, prefix = 'trigger', depth = 0):
     throw new ValidationError(`${prefix}.type`, 'is required: a trigger type name');
   const type = input.type;
   const allowed = ALLOWED[type];
-  if (!allowed) throw new ValidationError(`${prefix}.type`, `unknown trigger type '${type}'`);
+  if (!Object.hasOwn(ALLOWED, type) || !allowed)
+    throw new ValidationError(`${prefix}.type`, `unknown trigger type '${type}'`);
   const spec: Record<string, unknown> = {};
   for (const [rawKey, value] of Object.entries(input)) {
     const key = camel(rawKey);

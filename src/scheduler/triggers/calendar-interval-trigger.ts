@@ -1,6 +1,7 @@
 import type { IANAZone } from 'luxon';
 import { ValidationError } from '../errors';
 import type { CalendarIntervalTriggerSpec, Trigger } from './trigger';
+import { checkTriggerKeys } from './trigger-shape';
 import { optionalNumber } from './validate';
 import { fromWall, parseTriggerDate, resolveZone, toWall } from './zone-time';
 
@@ -42,6 +43,7 @@ export class CalendarIntervalTrigger implements Trigger {
   private readonly clamp: boolean;
 
   constructor(private readonly spec: CalendarIntervalTriggerSpec) {
+    checkTriggerKeys('calendarinterval', spec);
     this.zone = resolveZone('timezone', spec.timezone);
     const count = (field: 'years' | 'months' | 'weeks' | 'days') =>
       optionalNumber(field, spec[field], { min: 0, integer: true }) ?? 0;

@@ -2,6 +2,7 @@ import { ValidationError } from '../errors';
 import { applyJitter, type RandomSource } from './jitter';
 import type { CombiningTriggerSpec, Trigger, TriggerSpec } from './trigger';
 import { TriggerMaxIterationsError } from './trigger-errors';
+import { checkTriggerKeys } from './trigger-shape';
 import { jitterSeconds } from './validate';
 
 /** How many rounds `and` tries before deciding its parts never coincide. */
@@ -16,6 +17,8 @@ export class CombiningTrigger implements Trigger {
   readonly type: 'and' | 'or';
   private readonly parts: Trigger[];
   private readonly jitter?: number;
+  /** `and`: impossible when any part is; `or`: only when every part is (APScheduler checks neither). */
+  readonly impossible: ValidationError | null = null;
 
   constructor(
     spec: CombiningTriggerSpec,
@@ -23,6 +26,7 @@ export class CombiningTrigger implements Trigger {
     private readonly random: RandomSource = Math.random,
   ) {
     this.type = spec.type;
+    checkTriggerKeys(spec.type, spec);
     if (!Array.isArray(spec.triggers) || spec.triggers.length === 0) {
       throw new ValidationError('triggers', 'must be a non-empty list of triggers');
     }
@@ -36,6 +40,17 @@ export class CombiningTrigger implements Trigger {
       }
     });
     this.jitter = jitterSeconds(spec.jitter);
+    const blocked = this.parts.map((part, i) =>
+      part.impossible
+        ? new ValidationError(`triggers[${i}].${part.impossible.field}`, part.impossible.reason)
+        : null,
+    );
+    if (this.type === 'and') this.impossible = blocked.find((e) => e !== null) ?? null;
+    else if (blocked.every((e) => e !== null))
+      this.impossible = new ValidationError(
+        'triggers',
+        `no part can ever fire (${blocked.map((e) => e?.message).join('; ')})`,
+      );
   }
 
   /** A part's first fire at or after `at`; a date part already past counts as never. */

@@ -1,4 +1,5 @@
 import type { DateTriggerSpec, Trigger } from './trigger';
+import { checkTriggerKeys } from './trigger-shape';
 import { parseTriggerDate, resolveZone } from './zone-time';
 
 /**
@@ -10,6 +11,7 @@ export class DateTrigger implements Trigger {
   readonly runDate: Date;
 
   constructor(private readonly spec: DateTriggerSpec) {
+    checkTriggerKeys('date', spec);
     const zone = resolveZone('timezone', spec.timezone);
     this.runDate = parseTriggerDate('runDate', spec.runDate, zone);
   }

@@ -5,7 +5,7 @@ import { CronTrigger } from './cron/cron-trigger';
 import { CrontabTrigger } from './cron/crontab-trigger';
 import { DateTrigger } from './date-trigger';
 import { IntervalTrigger } from './interval-trigger';
-import type { TriggerOptions } from './jitter';
+import type { RandomSource, TriggerOptions } from './jitter';
 import type { Trigger, TriggerSpec } from './trigger';
 
 export * from './trigger';
@@ -17,6 +17,13 @@ export { CrontabTrigger } from './cron/crontab-trigger';
 export { CalendarIntervalTrigger } from './calendar-interval-trigger';
 export { CombiningTrigger, AND_MAX_ITERATIONS } from './combining-trigger';
 export { TriggerMaxIterationsError } from './trigger-errors';
+export {
+  TRIGGER_SHAPES,
+  CRON_FIELD_KEYS,
+  triggerKeys,
+  type FieldShape,
+  type TriggerShape,
+} from './trigger-shape';
 export { triggerSpecFromApscheduler, type ApschedulerTriggerCase } from './apscheduler-params';
 export { previewFireTimes, triggerZone, type PreviewFire } from './preview';
 
@@ -26,9 +33,15 @@ export { previewFireTimes, triggerZone, type PreviewFire } from './preview';
  * callers holding the spec under a key prefix it themselves (`trigger.dayOfWeek`).
  */
 export function triggerFromJSON(spec: TriggerSpec, options: TriggerOptions = {}): Trigger {
+  const trigger = buildTrigger(spec, options.random ?? Math.random);
+  // A part that can never fire is fine inside an `or`; a trigger that as a whole never can is not.
+  if (trigger.impossible) throw trigger.impossible;
+  return trigger;
+}
+
+function buildTrigger(spec: TriggerSpec, random: RandomSource): Trigger {
   if (spec === null || typeof spec !== 'object')
     throw new ValidationError('type', 'a trigger must be an object');
-  const random = options.random ?? Math.random;
   switch (spec.type) {
     case 'date':
       return new DateTrigger(spec);
@@ -42,7 +55,7 @@ export function triggerFromJSON(spec: TriggerSpec, options: TriggerOptions = {})
       return new CalendarIntervalTrigger(spec);
     case 'and':
     case 'or':
-      return new CombiningTrigger(spec, (part) => triggerFromJSON(part, options), random);
+      return new CombiningTrigger(spec, (part) => buildTrigger(part, random), random);
     default:
       throw new ValidationError(
         'type',

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 import { applyJitter, type RandomSource } from './jitter';
 import type { IntervalTriggerSpec, Trigger } from './trigger';
+import { checkTriggerKeys } from './trigger-shape';
 import { jitterSeconds, optionalNumber } from './validate';
 import { checkDateOrder, parseTriggerDate, resolveZone } from './zone-time';
 
@@ -24,6 +25,7 @@ export class IntervalTrigger implements Trigger {
     private readonly spec: IntervalTriggerSpec,
     private readonly random: RandomSource = Math.random,
   ) {
+    checkTriggerKeys('interval', spec);
     const zone = resolveZone('timezone', spec.timezone);
     let seconds = 0;
     for (const unit of UNITS)

@@ -1,3 +1,5 @@
+import type { ValidationError } from '../errors';
+
 /**
  * The Trigger port. A trigger is pure: given where it stands, it says when to fire next.
  * Every trigger round-trips through plain JSON (`toJSON` / `triggerFromJSON`), so jobs are
@@ -16,6 +18,12 @@ export interface Trigger {
 
   /** The JSON form, camelCase, the same shape `triggerFromJSON` accepts. */
   toJSON(): TriggerSpec;
+
+  /**
+   * Why this trigger can never fire whatever the time (cron fields that match no date), or
+   * null. Not an error by itself: an `or` may hold such a part; a whole trigger may not.
+   */
+  readonly impossible?: ValidationError | null;
 }
 
 export type TriggerType = 'date' | 'interval' | 'cron' | 'calendarinterval' | 'and' | 'or';

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors';
 import { applyJitter, type RandomSource } from '../jitter';
 import type { CronTriggerSpec, Trigger } from '../trigger';
+import { checkTriggerKeys } from '../trigger-shape';
 import { jitterSeconds } from '../validate';
 import { checkDateOrder, firstFireAtOrAfter, parseTriggerDate, resolveZone } from '../zone-time';
 import type { IANAZone } from 'luxon';
@@ -42,11 +43,13 @@ export class CronTrigger implements Trigger {
   private readonly startDate?: Date;
   private readonly endDate?: Date;
   private readonly jitter?: number;
+  readonly impossible: ValidationError | null = null;
 
   constructor(
     private readonly spec: CronTriggerSpec,
     private readonly random: RandomSource = Math.random,
   ) {
+    checkTriggerKeys('cron', spec);
     this.zone = resolveZone('timezone', spec.timezone);
     const fields = {} as CronFields;
     const lastGiven = FIELD_NAMES.reduce(
@@ -67,11 +70,15 @@ export class CronTrigger implements Trigger {
     if (this.schedule.nextMatch(Date.UTC(FIELD_MIN.year, 0, 1)) === null) {
       const culprit =
         (['day', 'week', 'dayOfWeek', 'month', 'year'] as const).find((f) => f in this.given) ?? 'day';
-      throw new ValidationError(culprit, 'the fields never match any date, so the trigger could never fire');
+      this.impossible = new ValidationError(
+        culprit,
+        'the fields never match any date, so the trigger could never fire',
+      );
     }
   }
 
   getNextFireTime(previous: Date | null, now: Date): Date | null {
+    if (this.impossible) return null;
     let start = previous ? previous.getTime() + 1 : now.getTime();
     if (!previous && this.startDate) start = Math.max(start, this.startDate.getTime());
     const next = firstFireAtOrAfter(this.zone, start, (wall) => this.schedule.nextMatch(wall));

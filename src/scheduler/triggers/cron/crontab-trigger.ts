@@ -3,6 +3,7 @@ import type { IANAZone } from 'luxon';
 import { ValidationError } from '../../errors';
 import { applyJitter, type RandomSource } from '../jitter';
 import type { CronTriggerSpec, Trigger } from '../trigger';
+import { checkTriggerKeys } from '../trigger-shape';
 import { jitterSeconds } from '../validate';
 import { checkDateOrder, firstFireAtOrAfter, parseTriggerDate, resolveZone } from '../zone-time';
 import { CrontabSchedule } from './crontab-schedule';
@@ -24,11 +25,13 @@ export class CrontabTrigger implements Trigger {
   private readonly startDate?: Date;
   private readonly endDate?: Date;
   private readonly jitter?: number;
+  readonly impossible: ValidationError | null = null;
 
   constructor(
     private readonly spec: CronTriggerSpec & { expr: string },
     private readonly random: RandomSource = Math.random,
   ) {
+    checkTriggerKeys('cron', spec);
     this.zone = resolveZone('timezone', spec.timezone);
     const expr = spec.expr;
     if (typeof expr !== 'string') throw new ValidationError('expr', 'must be a crontab string');
@@ -54,10 +57,11 @@ export class CrontabTrigger implements Trigger {
     checkDateOrder(this.startDate, this.endDate);
     this.jitter = jitterSeconds(spec.jitter);
     if (this.schedule.nextMatch(0) === null)
-      throw new ValidationError('expr', 'the expression never matches any date');
+      this.impossible = new ValidationError('expr', 'the expression never matches any date');
   }
 
   getNextFireTime(previous: Date | null, now: Date): Date | null {
+    if (this.impossible) return null;
     let start = previous ? previous.getTime() + 1 : now.getTime();
     if (!previous && this.startDate) start = Math.max(start, this.startDate.getTime());
     const next = firstFireAtOrAfter(this.zone, start, (wall) => this.schedule.nextMatch(wall));
