@@ -23,7 +23,8 @@ import {
   type ResolvedSchedulerOptions,
   type SchedulerOptions,
 } from './scheduler-options';
-import type { TriggerSpec } from './triggers';
+import type { Trigger, TriggerSpec } from './triggers';
+import { anchorAtNextRun, anchorIntervals } from './interval-anchor';
 
 export interface AddJobsResult {
   added: string[];
@@ -237,7 +238,7 @@ export class Scheduler {
 
   /** New trigger; the next run time is its first fire from now (none while paused). */
   async rescheduleJob(id: string, triggerSpec: TriggerSpec): Promise<Job> {
-    const trigger = parseTrigger(triggerSpec, this.o.random);
+    const trigger = this.anchored(parseTrigger(triggerSpec, this.o.random));
     const job = { ...(await this.require(id)), trigger: trigger.toJSON() };
     job.nextRunTime = job.paused ? null : trigger.getNextFireTime(null, this.o.clock.now());
     if (!job.paused && job.nextRunTime === null)
@@ -247,7 +248,9 @@ export class Scheduler {
   }
 
   async pauseJob(id: string): Promise<Job> {
-    const job: Job = { ...(await this.require(id)), paused: true, nextRunTime: null };
+    const current = await this.require(id);
+    const trigger = anchorAtNextRun(current.trigger, current.nextRunTime);
+    const job: Job = { ...current, trigger, paused: true, nextRunTime: null };
     await this.o.store.updateJob(job);
     return this.afterChange(job, 'job.modified');
   }
@@ -255,12 +258,13 @@ export class Scheduler {
   /** Next run time from now; a job whose trigger has no more fire times is removed (APScheduler 3). */
   async resumeJob(id: string): Promise<Job | null> {
     const current = await this.require(id);
-    const next = parseTrigger(current.trigger, this.o.random).getNextFireTime(null, this.o.clock.now());
+    const trigger = this.anchored(parseTrigger(current.trigger, this.o.random));
+    const next = trigger.getNextFireTime(null, this.o.clock.now());
     if (next === null) {
       await this.removeJob(id);
       return null;
     }
-    const job: Job = { ...current, paused: false, nextRunTime: next };
+    const job: Job = { ...current, trigger: trigger.toJSON(), paused: false, nextRunTime: next };
     await this.o.store.updateJob(job);
     return this.afterChange(job, 'job.modified');
   }
@@ -364,8 +368,15 @@ export class Scheduler {
     validateJobFields(input, prefix, this.o.maxActionBytes);
     if (input.action === undefined) throw new ValidationError(`${prefix}action`, 'is required');
     this.requireAction(input.action, `${prefix}action`);
-    const trigger = parseTrigger(input.trigger, this.o.random, `${prefix}trigger`);
+    const trigger = this.anchored(parseTrigger(input.trigger, this.o.random, `${prefix}trigger`));
     return buildJob(input, trigger, this.o.clock.now(), prefix);
+  }
+
+  /** The trigger with its interval grids anchored now (DESIGN section 4). */
+  private anchored(trigger: Trigger): Trigger {
+    const spec = trigger.toJSON();
+    const anchored = anchorIntervals(spec, this.o.clock.now());
+    return anchored === spec ? trigger : parseTrigger(anchored, this.o.random);
   }
 
   private async store(job: Job, replaceExisting: boolean): Promise<void> {
