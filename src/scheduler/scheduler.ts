@@ -368,14 +368,15 @@ export class Scheduler {
     validateJobFields(input, prefix, this.o.maxActionBytes);
     if (input.action === undefined) throw new ValidationError(`${prefix}action`, 'is required');
     this.requireAction(input.action, `${prefix}action`);
-    const trigger = this.anchored(parseTrigger(input.trigger, this.o.random, `${prefix}trigger`));
+    const parsed = parseTrigger(input.trigger, this.o.random, `${prefix}trigger`);
+    const trigger = this.anchored(parsed, input.nextRunTime);
     return buildJob(input, trigger, this.o.clock.now(), prefix);
   }
 
   /** The trigger with its interval grids anchored now (DESIGN section 4). */
-  private anchored(trigger: Trigger): Trigger {
+  private anchored(trigger: Trigger, firstRun?: Date | null): Trigger {
     const spec = trigger.toJSON();
-    const anchored = anchorIntervals(spec, this.o.clock.now());
+    const anchored = anchorIntervals(spec, this.o.clock.now(), firstRun);
     return anchored === spec ? trigger : parseTrigger(anchored, this.o.random);
   }
 
