@@ -3,6 +3,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { SchedulerError, ValidationError } from './errors';
 import { DEFAULT_JOB_OPTIONS, type ActionSpec, type AddJobInput, type Job, type JobChanges } from './job';
 import { copyJson } from './memory/clone';
+import { assertValidId } from './validation';
 import { triggerFromJSON, type RandomSource, type Trigger, type TriggerSpec } from './triggers';
 import { assertJsonDepth, assertJsonSize } from './validation';
 
@@ -52,11 +53,9 @@ export function validateJobFields(
     !(nextRunTime instanceof Date && !isNaN(+nextRunTime))
   )
     fail('nextRunTime', 'must be a valid Date or null');
-  if ('id' in input && input.id !== undefined) {
-    if (typeof input.id !== 'string' || input.id === '') fail('id', 'must be a non-empty string');
-    if ((input.id as string).length > MAX_JOB_ID_LENGTH)
-      fail('id', `must be at most ${MAX_JOB_ID_LENGTH} characters`);
-  }
+  // The one id rule (validation/ids.ts): ids compare byte for byte, so anything a store could
+  // pad, fold or mangle (edge whitespace, controls, lone surrogates) is refused here as on Kafka.
+  if ('id' in input && input.id !== undefined) assertValidId(input.id, `${prefix}id`, MAX_JOB_ID_LENGTH);
   if ('paused' in input && input.paused !== undefined && typeof input.paused !== 'boolean')
     fail('paused', 'must be a boolean');
 }

@@ -3,13 +3,11 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
@@ -18,6 +16,7 @@ import {
 } from 'class-validator';
 
 import { MAX_JOB_ID_LENGTH } from '../../scheduler';
+import { IsValidId } from '../../messaging/inbound/validators';
 import { isIsoInstant } from '../../orders/dto/iso-instant';
 import { MAX_EVENT_ID_LENGTH } from '../../orders/dto/order-events.dto';
 import { ORDER_TIMEOUT_JOB_PREFIX } from '../../orders/order-state';
@@ -99,9 +98,7 @@ export class CommandTargetDto {
 /** `scheduler.commands` (DESIGN section 6): schedule a one-shot publish, or cancel it. */
 export class SchedulerCommandDto {
   @IsDefined()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_EVENT_ID_LENGTH)
+  @IsValidId(MAX_EVENT_ID_LENGTH)
   eventId!: string;
 
   @IsDefined()
@@ -109,9 +106,7 @@ export class SchedulerCommandDto {
   type!: CommandType;
 
   @IsDefined()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_JOB_ID_LENGTH)
+  @IsValidId(MAX_JOB_ID_LENGTH)
   // Order timeouts belong to the orders domain: a command must not cancel or shadow one.
   @Matches(new RegExp(`^(?!${ORDER_TIMEOUT_JOB_PREFIX})`), {
     message: `jobId must not start with '${ORDER_TIMEOUT_JOB_PREFIX}' (reserved for order timeouts)`,

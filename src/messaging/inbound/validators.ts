@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+
+import { idProblem } from '../../scheduler/validation';
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -25,5 +27,25 @@ export function IsStrictDateTime(options?: ValidationOptions): PropertyDecorator
         ...options,
       },
       validator: { validate: (value: unknown) => isStrictDateTime(value) },
+    });
+}
+
+/**
+ * For inbound ids (order, job, event): the one id rule of src/scheduler/validation/ids.ts (a
+ * string of 1..maxLength characters, no control characters, no lone surrogates, no whitespace at
+ * either end), so Kafka, REST and the engine refuse the same ids.
+ */
+export function IsValidId(maxLength: number, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isValidId',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (args: ValidationArguments) =>
+          `${args.property} ${idProblem(args.value, maxLength) ?? 'is not a valid id'}`,
+        ...options,
+      },
+      validator: { validate: (value: unknown) => idProblem(value, maxLength) === undefined },
     });
 }

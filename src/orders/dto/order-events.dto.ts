@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { IsValidId } from '../../messaging/inbound/validators';
 import { IsIsoInstant } from './iso-instant';
 
 /** The timeout job id is `order-timeout:<orderId>` and job ids are at most 191 characters. */
@@ -39,15 +40,11 @@ export class OrderItemDto {
 /** What every order event carries (validation metadata is inherited by the subclasses). */
 abstract class OrderEventDto {
   @IsDefined()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_EVENT_ID_LENGTH)
+  @IsValidId(MAX_EVENT_ID_LENGTH)
   eventId!: string;
 
   @IsDefined()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_ORDER_ID_LENGTH)
+  @IsValidId(MAX_ORDER_ID_LENGTH)
   orderId!: string;
 }
 

@@ -170,6 +170,50 @@ describe.each(cases)('$name', (c) => {
   });
 });
 
+// One id rule everywhere (src/scheduler/validation/ids.ts): ids a store could fold, pad or
+// mangle are refused before anything is stored.
+const BAD_IDS: Array<[string, (tag: string) => string]> = [
+  ['trailing space', (tag) => `${tag}-padx `],
+  ['leading space', (tag) => ` ${tag}-padx`],
+  ['control character', (tag) => `${tag}-pad\u0007x`],
+  ['lone surrogate', (tag) => `${tag}-pad\ud800x`],
+];
+
+describe.each(cases)('$name ids', (c) => {
+  it('dead-letters ids with edge whitespace, control characters or lone surrogates; the valid id behind them is applied', async () => {
+    const tag = `ids${c.name.replace(/\W/g, '')}`;
+    const idField = c.name === 'scheduler.commands' ? 'jobId' : 'orderId';
+    const bad = BAD_IDS.map(([, badId], i) => ({
+      key: `k-${tag}-${i}`,
+      value: c.valid(`${tag}-${i}`, { [idField]: badId(tag) }),
+      partition: 0,
+    }));
+    const badEvent = {
+      key: `k-${tag}-e`,
+      value: c.valid(`${tag}-e`, { eventId: `ev-${tag} ` }),
+      partition: 0,
+    };
+    await produceMessages(c.topic(), [
+      ...bad,
+      badEvent,
+      { key: `k-${tag}-ok`, value: c.valid(`${tag}-ok`), partition: 0 },
+    ]);
+    await eventually(
+      `${tag}-ok applied`,
+      async () => ((await c.applied(`${tag}-ok`)) ? true : undefined),
+      PROMPTLY_MS,
+    );
+    const dead = await dlqs.get(c.topic())!.waitFor(`k-${tag}-`, BAD_IDS.length + 1, PROMPTLY_MS);
+    for (const m of dead) {
+      expect(m.headers['x-dlq-error-code']).toBe('VALIDATION_FAILED');
+      expect(m.headers['x-dlq-error']).toMatch(
+        m.key === `k-${tag}-e` ? /^eventId: / : new RegExp(`^${idField}: `),
+      );
+    }
+    expect(dead.map((m) => m.key).sort()).toEqual([...bad.map((b) => b.key), badEvent.key].sort());
+  });
+});
+
 it('retries a failure no message causes (a missing table) without dead-lettering, reports the partition stuck, then recovers', async () => {
   const c = cases[2];
   const server = app.getHttpServer();

@@ -78,3 +78,21 @@ describe('orders.paid DTO', () => {
     expect(await problems(OrderPaidDto, { ...paid, ...change })).toEqual(fields);
   });
 });
+
+describe('ids of order events (one rule: src/scheduler/validation/ids.ts)', () => {
+  it.each([
+    ['a trailing space', 'o-1 '],
+    ['a leading space', ' o-1'],
+    ['a control character', 'o\u0000-1'],
+    ['a lone surrogate', 'o-\udc00'],
+    ['nothing', ''],
+  ])('refuses an orderId or eventId with %s', async (_what, id) => {
+    expect(await problems(OrderCreatedDto, { ...created, orderId: id })).toEqual(['orderId']);
+    expect(await problems(OrderPaidDto, { ...paid, eventId: id })).toEqual(['eventId']);
+  });
+
+  it('accepts case and accents as they are (they are distinct ids)', async () => {
+    for (const orderId of ['A', 'a', 'e', 'é', 'o-😀'])
+      expect(await problems(OrderPaidDto, { ...paid, orderId })).toEqual([]);
+  });
+});
