@@ -6,12 +6,14 @@ import { NestFactory } from '@nestjs/core';
 import { setupHttp } from '../admin/http-setup';
 import { AppModule } from './app.module';
 import { ensureEmbeddedAdminKey } from './config/embedded-admin-key';
+import { loadDotEnv } from './config/dotenv';
 import { ConfigError, isEmbedded, loadConfig } from './config/load-config';
 import { checkConnections } from './startup/check-connections';
 import { StartupConnectionError } from './startup/startup-error';
 import { scrubSecrets } from './logging/redaction';
 
 async function bootstrap(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const generatedKey = ensureEmbeddedAdminKey(config);
   await checkConnections(config, (message) => new Logger('startup').warn(message));

@@ -57,6 +57,12 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Human-readable lines (pino-pretty, a dev dependency). Unset: when stdout is a terminal, outside production. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  LOG_PRETTY?: boolean;
+
   /**
    * mysql://user:pass@host:port/db. Unset: jobs live in memory (embedded mode, nothing durable).
    * No `?options`: the driver would silently ignore them (TLS has its own DATABASE_SSL_* settings).

@@ -1,7 +1,6 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 import { REDACT_PATHS, scrubSecrets } from './redaction';
-import { requestContext } from './request-context';
 
 export type AppLogger = Logger;
 export const APP_LOGGER = Symbol('APP_LOGGER');
@@ -17,7 +16,7 @@ function scrubbedError(error: Error): Record<string, unknown> {
 
 /**
  * The process's JSON logger: LOG_LEVEL honoured, secrets censored (API keys, authorization,
- * credentials inside URLs), and the current request's id on every line written while serving it.
+ * credentials inside URLs). The request id comes from the per-request child pino-http makes.
  */
 export function createAppLogger(
   level: string,
@@ -30,13 +29,17 @@ export function createAppLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     serializers: { err: scrubbedError, error: scrubbedError },
-    mixin: () => {
-      const ctx = requestContext.getStore();
-      return ctx ? { requestId: ctx.requestId } : {};
-    },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? scrubSecrets(arg) : arg));
+        const scrubbed: unknown[] = args.map((arg: unknown) =>
+          typeof arg === 'string' ? scrubSecrets(arg) : arg,
+        );
+        // Without a message pino takes the error's own (Nest's Logger.error(err) passes none): scrub it too.
+        if (scrubbed.length <= 2 && scrubbed[1] === undefined) {
+          const first = scrubbed[0];
+          const error = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+          if (error instanceof Error) scrubbed.splice(1, 1, scrubSecrets(error.message));
+        }
         return method.apply(this, scrubbed as Parameters<typeof method>);
       },
     },

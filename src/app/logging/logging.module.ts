@@ -1,22 +1,42 @@
 import { Global, Module } from '@nestjs/common';
+import { LoggerModule, type Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 
 import { AppConfig } from '../config/app-config';
-import { APP_LOGGER, type AppLogger, createAppLogger } from './logger';
-import { PinoNestLogger } from './nest-logger';
+import { LOG_DESTINATION, logDestination } from './log-destination';
+import { APP_LOGGER, type AppLogger } from './logger';
+import { type HttpLoggerOptions, loggerParams } from './logger-params';
 import { SchedulerEventLog } from './scheduler-event-log';
 
-/** The pino logger (APP_LOGGER), Nest's logger on top of it, and scheduler events as log lines. */
+/**
+ * nestjs-pino (Nest's `Logger` and injectable `PinoLogger`, request-scoped through pino-http),
+ * the same pino instance as APP_LOGGER for code outside Nest's logger, and scheduler events as
+ * log lines. LOG_DESTINATION (stdout JSON, or pino-pretty in a terminal) is replaceable in tests.
+ */
 @Global()
 @Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      providers: [
+        {
+          provide: LOG_DESTINATION,
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => logDestination(c) ?? null,
+        },
+      ],
+      inject: [AppConfig, LOG_DESTINATION],
+      useFactory: (c: AppConfig, destination: DestinationStream | null): Params =>
+        loggerParams(c, destination ?? undefined),
+    }),
+  ],
   providers: [
     {
       provide: APP_LOGGER,
-      inject: [AppConfig],
-      useFactory: (c: AppConfig): AppLogger => createAppLogger(c.LOG_LEVEL),
+      inject: [PARAMS_PROVIDER_TOKEN],
+      useFactory: (params: Params): AppLogger => (params.pinoHttp as HttpLoggerOptions).logger,
     },
-    { provide: PinoNestLogger, inject: [APP_LOGGER], useFactory: (l: AppLogger) => new PinoNestLogger(l) },
     SchedulerEventLog,
   ],
-  exports: [APP_LOGGER, PinoNestLogger],
+  exports: [APP_LOGGER],
 })
 export class LoggingModule {}

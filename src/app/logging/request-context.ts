@@ -1,13 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-
-/** What every log line written while serving a request carries. */
-export interface RequestContext {
-  requestId: string;
-}
-
-export const requestContext = new AsyncLocalStorage<RequestContext>();
 
 /** A caller's id is reused only when it is short and plain, so it cannot forge log structure. */
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,21 +1,23 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 
 import { Scheduler } from '../../scheduler';
-import { APP_LOGGER, type AppLogger } from './logger';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** Scheduler events as log lines, each with its `jobId` (runs at debug, trouble at warn/error). */
+/**
+ * Scheduler events as log lines, each with its `jobId` (runs at debug, trouble at warn/error).
+ * Through nestjs-pino's PinoLogger: an event caused by an admin request carries its `requestId`.
+ */
 @Injectable()
 export class SchedulerEventLog implements OnModuleInit, OnModuleDestroy {
   private readonly offs: Array<() => void> = [];
-  private readonly log: AppLogger;
 
   constructor(
     private readonly scheduler: Scheduler,
-    @Inject(APP_LOGGER) logger: AppLogger,
+    private readonly log: PinoLogger,
   ) {
-    this.log = logger.child({ context: 'scheduler' });
+    log.setContext('scheduler');
   }
 
   onModuleInit(): void {

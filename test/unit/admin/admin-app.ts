@@ -1,9 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { DestinationStream } from 'pino';
 
 import { setupHttp } from '../../../src/admin/http-setup';
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
+import { LOG_DESTINATION } from '../../../src/app/logging/log-destination';
 import { CLOCK } from '../../../src/app/scheduler/tokens';
 import { FakeClock, Scheduler } from '../../../src/scheduler';
 
@@ -18,12 +20,17 @@ export interface AdminTestApp {
 }
 
 /** The whole app in embedded mode (memory store, in-memory bus) with a fake clock, as main.ts sets it up. */
-export async function createAdminTestApp(env: Record<string, string> = {}): Promise<AdminTestApp> {
+export async function createAdminTestApp(
+  env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<AdminTestApp> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEYS: API_KEY, ...env });
   const clock = new FakeClock(new Date(START));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(CLOCK)
     .useValue(clock)
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(options.logDestination ?? null)
     .compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   setupHttp(app, config);

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { pinoHttp } from 'pino-http';
 
 import { AppConfig } from '../../../src/app/config/app-config';
 import {
@@ -10,8 +11,8 @@ import {
   settingNames,
 } from '../../../src/app/config/load-config';
 import { declaredSecrets, isSecretSetting, looksSecret } from '../../../src/app/config/secret-settings';
-import { httpLogger } from '../../../src/app/logging/http-logger';
 import { createAppLogger } from '../../../src/app/logging/logger';
+import { type HttpLoggerOptions, loggerParams } from '../../../src/app/logging/logger-params';
 import { REDACT_PATHS, redactUrl } from '../../../src/app/logging/redaction';
 
 // No secret in any output: configuration errors and log lines, for every secret setting.
@@ -27,7 +28,7 @@ function captureLogs() {
       done();
     },
   });
-  return { logger: createAppLogger('info', sink), text: () => lines.join('') };
+  return { sink, logger: createAppLogger('info', sink), text: () => lines.join('') };
 }
 
 describe('secret settings', () => {
@@ -115,9 +116,13 @@ describe('request logs', () => {
   });
 
   it('an API key sent in a query string or a header never reaches the log, over real HTTP', async () => {
-    const { logger, text } = captureLogs();
-    const log = httpLogger(logger);
-    const server: Server = createServer((req, res) => log(req, res, () => res.writeHead(401).end()));
+    const { sink, text } = captureLogs();
+    // The request logger the app mounts: nestjs-pino's pino-http settings.
+    const log = pinoHttp(loggerParams({ LOG_LEVEL: 'info' }, sink).pinoHttp as HttpLoggerOptions);
+    const server: Server = createServer((req, res) => {
+      log(req, res);
+      res.writeHead(401).end();
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
