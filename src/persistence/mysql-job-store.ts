@@ -35,7 +35,7 @@ import {
   selectDeadLetters,
   selectUnsent,
 } from './outbox-sql';
-import { rowToRunHistory, type RunRow } from './run-history';
+import { pruneRunRows, rowToRunHistory, type RunRow } from './run-history';
 import { ER_DUP_ENTRY, errnoOf } from './sql-errors';
 import {
   DEFAULT_RETRY,
@@ -238,6 +238,14 @@ export class MySqlJobStore implements JobStore, OutboxStore {
       ),
     );
     return rows.map(rowToRunHistory);
+  }
+
+  async pruneRunHistory(before: Date, keepLast: number, limit: number): Promise<number> {
+    const n = Math.max(0, Math.floor(limit));
+    if (n === 0) return 0;
+    return this.auto('pruneRunHistory', (sql) =>
+      pruneRunRows(sql, before, Math.max(0, Math.floor(keepLast)), n),
+    );
   }
 
   async fetchUnsent(limit: number, query?: UnsentQuery): Promise<StoredOutboxEvent[]> {

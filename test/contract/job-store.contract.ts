@@ -399,6 +399,33 @@ export function describeJobStoreContract(label: string, setup: () => Promise<Con
         expect(await store.getRunHistory('h2', 10)).toEqual([{ ...run(14), jobId: 'h2', owner: 'owner-b' }]);
         expect(await store.getRunHistory('ghost', 10)).toEqual([]);
       });
+
+      it('prunes by age in batches, oldest first, sparing the newest keepLast runs of live jobs only', async () => {
+        await store.addJobs([makeJob('p1', 1), makeJob('p2', 1)]);
+        let [p1, p2] = await acquire('owner-a', 1);
+        await store.completeRuns('owner-a', [
+          completion(p1, [run(1), run(2), run(3), run(4)], [], 50),
+          completion(p2, [run(1), run(2), run(3)], [], 50),
+        ]);
+        [p1, p2] = await acquire('owner-a', 50);
+        await store.completeRuns('owner-a', [completion(p1, [run(40)], [], 90), completion(p2, [], [], 90)]);
+        await store.removeJob('p2');
+        const before = at(30);
+        // keepLast 2: p1 keeps runs 40 and 4 (the newest two); p2 is gone, so all its old runs go.
+        expect(await store.pruneRunHistory(before, 2, 3)).toBe(3);
+        expect(await store.pruneRunHistory(before, 2, 3)).toBe(3);
+        expect(await store.pruneRunHistory(before, 2, 3)).toBe(0);
+        expect((await store.getRunHistory('p1', 10)).map((r) => r.scheduledAt.getTime())).toEqual([
+          at(40).getTime(),
+          at(4).getTime(),
+        ]);
+        expect(await store.getRunHistory('p2', 10)).toEqual([]);
+        // Nothing older than the cutoff is left to take, whatever keepLast says.
+        expect(await store.pruneRunHistory(at(4), 0, 100)).toBe(0);
+        expect(await store.pruneRunHistory(at(4.001), 0, 100)).toBe(1);
+        expect(await store.pruneRunHistory(before, 0, 0)).toBe(0);
+        expect(await store.getRunHistory('p1', 10)).toHaveLength(1);
+      });
     });
 
     describe('outbox', () => {

@@ -245,6 +245,10 @@ export class MemoryJobStore implements JobStore, OutboxStore {
     return this.history.get(jobId, limit);
   }
 
+  async pruneRunHistory(before: Date, keepLast: number, limit: number): Promise<number> {
+    return this.history.prune(before, keepLast, Math.max(0, Math.floor(limit)), (id) => this.jobs.has(id));
+  }
+
   async fetchUnsent(limit: number, query?: UnsentQuery): Promise<StoredOutboxEvent[]> {
     return this.outbox.fetchUnsent(limit, query);
   }

@@ -41,6 +41,38 @@ export class MemoryRunHistory {
     return out;
   }
 
+  /**
+   * Deletes up to `limit` entries scheduled before `before`, oldest first, sparing the newest
+   * `keepLast` of every job `isLive` says still exists. Rebuilds the eviction order: O(entries).
+   */
+  prune(before: Date, keepLast: number, limit: number, isLive: (jobId: string) => boolean): number {
+    const all: RunHistoryEntry[] = [];
+    const seen = new Map<string, number>();
+    for (let i = this.orderHead; i < this.order.length; i++) {
+      const jobId = this.order[i];
+      const runs = this.byJob.get(jobId);
+      const k = seen.get(jobId) ?? 0;
+      seen.set(jobId, k + 1);
+      if (runs) all.push(runs.items[runs.head + k]);
+    }
+    const remaining = new Map<string, number>();
+    for (const e of all) remaining.set(e.jobId, (remaining.get(e.jobId) ?? 0) + 1);
+    const cutoff = before.getTime();
+    let deleted = 0;
+    const kept = all.filter((e) => {
+      const left = remaining.get(e.jobId) ?? 0;
+      remaining.set(e.jobId, left - 1);
+      const spared = isLive(e.jobId) ? Math.max(0, keepLast) : 0;
+      if (deleted >= limit || e.scheduledAt.getTime() >= cutoff || left <= spared) return true;
+      deleted++;
+      return false;
+    });
+    if (deleted === 0) return 0;
+    this.clear();
+    for (const e of kept) this.append(e);
+    return deleted;
+  }
+
   clear(): void {
     this.byJob.clear();
     this.order.length = 0;

@@ -73,6 +73,14 @@ export interface JobStore {
 
   /** Run history of one job, newest first. */
   getRunHistory(jobId: string, limit: number): Promise<RunHistoryEntry[]>;
+
+  /**
+   * Retention: deletes at most `limit` runs scheduled before `before`, oldest first, but never one
+   * of the newest `keepLast` runs of a job that still exists (a removed job's runs go by age alone,
+   * or one-shot jobs would keep the table growing). Returns how many were deleted; call again
+   * (after a pause) while it returns `limit`.
+   */
+  pruneRunHistory(before: Date, keepLast: number, limit: number): Promise<number>;
 }
 
 /** Where a page of `listJobs` ended: the sort key of its last job. */
