@@ -3,9 +3,8 @@
 // from the topic by a consumer) p50/p99. Asserts nothing about time.
 import { DataSource } from 'typeorm';
 
-import { MySqlOrderStore } from '../../src/orders/mysql-order-store';
+import { OrdersService } from '../../src/orders/orders.service';
 import type { OrderToSchedule } from '../../src/orders/order-state';
-import { SystemClock } from '../../src/scheduler';
 import { benchDatabase, benchTopics, bootService, kafka, percentile, until } from './bench-env';
 
 const N = Number(process.env.BENCH_E2E_ORDERS ?? 10_000);
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
     OUTBOX_BATCH_SIZE: '1000',
   };
   const app = await bootService(db.url, topics, env);
-  const store = new MySqlOrderStore(app.get(DataSource), new SystemClock(), topics.TOPIC_ORDERS_LATE_PAYMENT);
+  const store = app.get(OrdersService);
   const due = new Date(Date.now() + LEAD_MS);
   const order = (i: number): OrderToSchedule => ({
     eventId: `e-${i}`,

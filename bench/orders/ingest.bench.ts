@@ -3,9 +3,13 @@
 import { DataSource } from 'typeorm';
 
 import { dataSourceOptions, runMigrations } from '../../src/persistence/data-source';
-import { MySqlOrderStore } from '../../src/orders/mysql-order-store';
+import { MySqlJobStore } from '../../src/persistence/mysql-job-store';
+import { MySqlOrderStates } from '../../src/orders/mysql-order-states';
+import { ORDER_TIMEOUT_HANDLER } from '../../src/orders/order-state';
+import { orderTimeoutHandler } from '../../src/orders/order-timeout';
+import { OrdersService } from '../../src/orders/orders.service';
 import type { OrderToSchedule } from '../../src/orders/order-state';
-import { SystemClock } from '../../src/scheduler';
+import { Scheduler, SystemClock } from '../../src/scheduler';
 import { benchDatabase, benchTopics, bootService, kafka, until } from './bench-env';
 
 const STORE_ORDERS = Number(process.env.BENCH_STORE_ORDERS ?? 20_000);
@@ -15,7 +19,16 @@ const BATCH = 500;
 async function storeOnly(url: string): Promise<void> {
   const ds = new DataSource(dataSourceOptions(url, { poolSize: 4 }));
   await runMigrations(ds);
-  const store = new MySqlOrderStore(ds, new SystemClock(), 'late');
+  const clock = new SystemClock();
+  const states = new MySqlOrderStates(ds);
+  // Not started: only its units of work are used (the timeout handler is registered for validation).
+  const scheduler = new Scheduler({ store: new MySqlJobStore(ds, clock), clock, owner: 'ingest-bench' });
+  const topics = { cancel: 'c', restock: 'r', latePayment: 'late' };
+  scheduler.registerHandler(ORDER_TIMEOUT_HANDLER, orderTimeoutHandler(topics, states, clock));
+  const store = new OrdersService(scheduler, states, clock, {
+    defaultTimeoutSeconds: 1800,
+    latePaymentTopic: 'late',
+  });
   const now = Date.now();
   const order = (i: number): OrderToSchedule => ({
     eventId: `e-${i}`,

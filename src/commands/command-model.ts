@@ -1,4 +1,4 @@
-import type { Job, JsonValue } from '../scheduler';
+import type { AddJobInput, JsonValue } from '../scheduler';
 import { PUBLISH_ACTION, type PublishArgs } from '../messaging/publish-handler';
 
 /** A validated `schedule` command with its run time resolved. */
@@ -16,11 +16,14 @@ export interface CancelCommand {
 
 /** `duplicate`: this eventId was applied before; `exists`: the job id is taken (one job stays). */
 export type ScheduleOutcome = 'scheduled' | 'duplicate' | 'exists';
-/** `busy`: the job is being fired right now, retry once its run committed (then it is `missing`). */
-export type CancelOutcome = 'removed' | 'missing' | 'duplicate' | 'busy';
+/**
+ * `removed`: the job is gone (a run in flight on some replica still publishes: it was already
+ * firing); `missing`: no such job (fired already, or never scheduled).
+ */
+export type CancelOutcome = 'removed' | 'missing' | 'duplicate';
 
 /** The one-shot job of a schedule command: publish `target` at `runAt`, however late. */
-export function publishJob(command: ScheduleCommand): Job {
+export function publishJob(command: ScheduleCommand): AddJobInput {
   return {
     id: command.jobId,
     name: PUBLISH_ACTION,
@@ -29,18 +32,6 @@ export function publishJob(command: ScheduleCommand): Job {
     misfireGraceTime: null,
     coalesce: true,
     maxInstances: 1,
-    paused: false,
     nextRunTime: command.runAt,
   };
 }
-
-/**
- * Persistence of commands: each call applies the command and records its eventId atomically, so a
- * redelivered command changes nothing, even after its job fired or a later command reused the id.
- */
-export interface CommandStore {
-  schedule(commands: ScheduleCommand[]): Promise<ScheduleOutcome[]>;
-  cancel(command: CancelCommand): Promise<CancelOutcome>;
-}
-
-export const COMMAND_STORE = Symbol('COMMAND_STORE');

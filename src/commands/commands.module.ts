@@ -2,15 +2,17 @@ import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../app/config/app-config';
-import { CLOCK, JOB_STORE } from '../app/scheduler/tokens';
-import type { ServiceStore } from '../app/scheduler/scheduler.module';
+import { CLOCK } from '../app/scheduler/tokens';
 import { InboundRegistry } from '../messaging/inbound/inbound-registry';
-import type { Clock } from '../scheduler';
-import { COMMAND_STORE, type CommandStore } from './command-model';
+import { Scheduler, type Clock } from '../scheduler';
 import { CommandsService } from './commands.service';
 import { SchedulerCommandDto } from './dto/scheduler-command.dto';
-import { MemoryCommandStore } from './memory-command-store';
-import { MySqlCommandStore } from './mysql-command-store';
+import {
+  MemoryProcessedCommands,
+  MySqlProcessedCommands,
+  PROCESSED_COMMANDS,
+  type ProcessedCommands,
+} from './processed-commands';
 
 /**
  * Registers `scheduler.commands`. The 'publish' action its jobs name is registered by messaging
@@ -33,19 +35,20 @@ class CommandsRegistrar implements OnModuleInit {
   }
 }
 
-/** Generic delayed publishes over Kafka: MySQL when a database is configured, memory otherwise. */
+/** Generic delayed publishes over Kafka: processed_commands in MySQL when a database is configured, memory otherwise. */
 @Module({
   providers: [
     {
-      provide: COMMAND_STORE,
-      inject: [JOB_STORE, CLOCK, { token: DataSource, optional: true }],
-      useFactory: (jobs: ServiceStore, clock: Clock, dataSource?: DataSource): CommandStore =>
-        dataSource ? new MySqlCommandStore(dataSource, clock) : new MemoryCommandStore(jobs, clock),
+      provide: PROCESSED_COMMANDS,
+      inject: [{ token: DataSource, optional: true }],
+      useFactory: (dataSource?: DataSource): ProcessedCommands =>
+        dataSource ? new MySqlProcessedCommands() : new MemoryProcessedCommands(),
     },
     {
       provide: CommandsService,
-      inject: [COMMAND_STORE, CLOCK],
-      useFactory: (store: CommandStore, clock: Clock): CommandsService => new CommandsService(store, clock),
+      inject: [Scheduler, PROCESSED_COMMANDS, CLOCK],
+      useFactory: (scheduler: Scheduler, processed: ProcessedCommands, clock: Clock): CommandsService =>
+        new CommandsService(scheduler, processed, clock),
     },
     CommandsRegistrar,
   ],

@@ -1,38 +1,50 @@
 import type { InboundMessage } from '../messaging/inbound/inbound-message';
 import { parsePublishArgs } from '../messaging/publish-handler';
-import type { Clock } from '../scheduler';
-import { DEFAULT_BUSY_RETRY, settleWhileBusy, type BusyRetryOptions } from '../orders/busy-retry';
-import type { CancelOutcome, CommandStore, ScheduleCommand, ScheduleOutcome } from './command-model';
+import type { Clock, Scheduler, SchedulerTransaction } from '../scheduler';
+import {
+  publishJob,
+  type CancelCommand,
+  type CancelOutcome,
+  type ScheduleCommand,
+  type ScheduleOutcome,
+} from './command-model';
 import type { SchedulerCommandDto } from './dto/scheduler-command.dto';
-import { CommandJobBusyError } from './errors';
+import type { ProcessedCommands } from './processed-commands';
 
 export interface CommandsStats {
   schedule: Record<ScheduleOutcome, number>;
   cancel: Record<CancelOutcome, number>;
 }
 
+/** Commands per unit of work: one insert of their eventIds and one of their jobs. */
+const SCHEDULE_CHUNK = 1000;
+
 /**
- * `scheduler.commands`: generic delayed publishes. Commands apply in offset order; consecutive
- * schedules go to the store as one bulk write, a cancel waits for those before it.
+ * `scheduler.commands`: generic delayed publishes, the same code in every mode. Each command is
+ * applied and its eventId recorded in one unit of work, so a redelivered command changes nothing,
+ * even after its job fired or a later command reused the id. Commands apply in offset order;
+ * consecutive schedules go as one bulk write, a cancel waits for those before it.
  */
 export class CommandsService {
   readonly stats: CommandsStats = {
     schedule: { scheduled: 0, duplicate: 0, exists: 0 },
-    cancel: { removed: 0, missing: 0, duplicate: 0, busy: 0 },
+    cancel: { removed: 0, missing: 0, duplicate: 0 },
   };
 
   constructor(
-    private readonly store: CommandStore,
+    private readonly scheduler: Scheduler,
+    private readonly processed: ProcessedCommands,
     private readonly clock: Clock,
-    private readonly busyRetry: BusyRetryOptions = DEFAULT_BUSY_RETRY,
   ) {}
 
   async handleBatch(messages: InboundMessage<SchedulerCommandDto>[]): Promise<void> {
     let schedules: ScheduleCommand[] = [];
     const flush = async (): Promise<void> => {
-      if (schedules.length === 0) return;
-      const outcomes = await this.store.schedule(schedules);
-      for (const outcome of outcomes) this.stats.schedule[outcome]++;
+      for (let i = 0; i < schedules.length; i += SCHEDULE_CHUNK) {
+        const chunk = schedules.slice(i, i + SCHEDULE_CHUNK);
+        const outcomes = await this.scheduler.transaction((tx) => this.schedule(tx, chunk));
+        for (const outcome of outcomes) this.stats.schedule[outcome]++;
+      }
       schedules = [];
     };
     for (const message of messages) {
@@ -43,18 +55,57 @@ export class CommandsService {
       }
       await flush();
       const cancel = { eventId: message.eventId, jobId: command.jobId };
-      const busy = await settleWhileBusy(
-        [cancel],
-        async (c) => {
-          const outcome = await this.store.cancel(c);
-          this.stats.cancel[outcome]++;
-          return outcome === 'busy' ? 'busy' : 'done';
-        },
-        this.busyRetry,
-      );
-      if (busy.length > 0) throw new CommandJobBusyError(command.jobId);
+      const outcome = await this.scheduler.transaction((tx) => this.cancel(tx, cancel));
+      this.stats.cancel[outcome]++;
     }
     await flush();
+  }
+
+  private async schedule(tx: SchedulerTransaction, commands: ScheduleCommand[]): Promise<ScheduleOutcome[]> {
+    const applied = await this.processed.applied(
+      tx.store,
+      commands.map((c) => c.eventId),
+    );
+    const outcomes: ScheduleOutcome[] = [];
+    const fresh: ScheduleCommand[] = [];
+    const firstOfJob = new Set<string>();
+    const recorded: ScheduleCommand[] = [];
+    for (const command of commands) {
+      if (applied.has(command.eventId)) {
+        outcomes.push('duplicate');
+        continue;
+      }
+      applied.add(command.eventId);
+      recorded.push(command);
+      if (firstOfJob.has(command.jobId)) {
+        outcomes.push('exists');
+        continue;
+      }
+      firstOfJob.add(command.jobId);
+      fresh.push(command);
+      outcomes.push('scheduled');
+    }
+    await this.processed.record(
+      tx.store,
+      recorded.map((c) => ({ eventId: c.eventId, type: 'schedule', jobId: c.jobId })),
+      this.clock.now(),
+    );
+    if (fresh.length === 0) return outcomes;
+    const taken = new Set((await tx.addJobs(fresh.map(publishJob))).duplicates);
+    return outcomes.map((outcome, i) =>
+      outcome === 'scheduled' && taken.has(commands[i].jobId) ? 'exists' : outcome,
+    );
+  }
+
+  /** Removes the job whatever its lease: a replica that died holding it will not publish it later. */
+  private async cancel(tx: SchedulerTransaction, command: CancelCommand): Promise<CancelOutcome> {
+    if ((await this.processed.applied(tx.store, [command.eventId])).size > 0) return 'duplicate';
+    await this.processed.record(
+      tx.store,
+      [{ eventId: command.eventId, type: 'cancel', jobId: command.jobId }],
+      this.clock.now(),
+    );
+    return (await tx.removeJob(command.jobId)) === 'removed' ? 'removed' : 'missing';
   }
 
   private toSchedule(message: InboundMessage<SchedulerCommandDto>): ScheduleCommand {

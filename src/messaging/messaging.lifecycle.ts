@@ -44,9 +44,17 @@ export class MessagingLifecycle
     this.readiness.register({ name: 'inbound', check: async () => this.consumer.status() });
     // Committed runs that emitted events wake the relay instead of waiting out its poll. Not on
     // job.executed: that comes before the commit, so each wake found nothing and cost two queries.
-    this.unsubscribe = this.scheduler.on('runs.committed', (e) => {
+    // Commits are what make outbox rows visible: runs' completions and units of work.
+    const offRuns = this.scheduler.on('runs.committed', (e) => {
       if (e.events > 0) this.relay.wake();
     });
+    const offUnits = this.scheduler.on('transaction.committed', (e) => {
+      if (e.events > 0) this.relay.wake();
+    });
+    this.unsubscribe = () => {
+      offRuns();
+      offUnits();
+    };
   }
 
   onApplicationBootstrap(): void {

@@ -1,22 +1,30 @@
 /**
- * The order state machine (one row per order id, docs/orders.md). The timeout job's own life
- * (pending → leased → fired and deleted) lives in scheduler_jobs / scheduler_job_runs; this row
- * records what the inbound events did, so the decisions below are taken under one lock.
+ * The order state machine (one row per order id, docs/orders.md). Every transition is taken
+ * under that row's lock, by whoever locks it first: the inbound handlers (in a unit of work with
+ * the timeout job) or the timeout's guarded run (in its completion transaction). Nobody waits on
+ * the job's lease.
  *
- *   (none)      --created-->  pending              job order-timeout:<id> inserted in the same transaction
+ *   (none)      --created-->  pending              job order-timeout:<id> added in the same transaction
  *   (none)      --paid----->  paid_before_created  tombstone: a later created schedules nothing
  *   paid_before_created --created--> paid          nothing scheduled
- *   pending     --paid, job free------> paid       job deleted in the same transaction: no cancel ever
- *   pending     --paid, job leased----> (retry)    being fired: wait for its completion to commit
- *   pending     --paid, job fired-----> late_paid  run history shows the cancel; late-payment appended
- *                                                  to the outbox in the same transaction
- *   pending     --paid, job gone, no successful run--> paid   (removed by hand; no cancel was emitted)
- *   paid | late_paid | paid_before_created: every further created/paid changes nothing.
- *
- * "Cancelled" is not a stored status: the cancel commits with the job's completion (engine
- * transaction), so "pending with no job and a successful run" is what cancelled means.
+ *   pending     --paid-------> paid                the job removed if free; a run in flight finds
+ *                                                  `paid` under the lock and emits nothing
+ *   pending     --timeout fires--> cancelled       cancel + restock commit with the run; its firedAt
+ *                                                  is stored as cancelled_at
+ *   cancelled   --paid-------> late_paid           orders.late-payment, cancelledAt = cancelled_at
+ *   paid | late_paid: every further created/paid/timeout changes nothing.
  */
-export type OrderStatus = 'pending' | 'paid' | 'late_paid' | 'paid_before_created';
+export type OrderStatus = 'pending' | 'paid' | 'cancelled' | 'late_paid' | 'paid_before_created';
+
+/** One order's row, as the state machine reads it. */
+export interface OrderRecord {
+  orderId: string;
+  status: OrderStatus;
+  /** When its timeout is due (the timeout run's scheduled time once it fired). */
+  runAt: Date | null;
+  /** The cancel's firedAt, once the timeout fired on a pending order. */
+  cancelledAt: Date | null;
+}
 
 export interface OrderItem {
   skuId: string;
@@ -41,11 +49,10 @@ export interface OrderPayment {
 export type CreatedOutcome = 'scheduled' | 'duplicate' | 'tombstoned';
 
 /**
- * What `orders.paid` did: `removed` (paid in time), `late` (the cancel had fired: late-payment
- * emitted), `tombstoned` (paid before created), `duplicate` (already settled), `busy` (the job is
- * being fired right now: try again once its completion has committed).
+ * What `orders.paid` did: `paid` (in time: no cancel will ever be emitted), `late` (the cancel had
+ * fired: late-payment emitted), `tombstoned` (paid before created), `duplicate` (already settled).
  */
-export type PaidOutcome = 'removed' | 'late' | 'tombstoned' | 'duplicate' | 'busy';
+export type PaidOutcome = 'paid' | 'late' | 'tombstoned' | 'duplicate';
 
 export const ORDER_TIMEOUT_HANDLER = 'orders.timeout';
 export const ORDER_TIMEOUT_JOB_PREFIX = 'order-timeout:';

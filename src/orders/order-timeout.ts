@@ -1,4 +1,11 @@
-import { eventIdFor, type ActionHandler, type Job, type JsonValue, type OutboxEvent } from '../scheduler';
+import {
+  eventIdFor,
+  type ActionHandler,
+  type AddJobInput,
+  type Clock,
+  type JsonValue,
+  type OutboxEvent,
+} from '../scheduler';
 import { InvalidOrderJobArgsError } from './errors';
 import {
   ORDER_TIMEOUT_HANDLER,
@@ -7,6 +14,7 @@ import {
   type OrderPayment,
   type OrderToSchedule,
 } from './order-state';
+import type { OrderStates } from './order-states';
 
 /** Where the orders domain publishes (configurable, DESIGN section 6). */
 export interface OrderTopics {
@@ -22,7 +30,7 @@ interface OrderTimeoutArgs {
 }
 
 /** The one-shot timeout job of an order: a date trigger at `runAt`, run however late. */
-export function orderTimeoutJob(order: OrderToSchedule): Job {
+export function orderTimeoutJob(order: OrderToSchedule): AddJobInput {
   const args: OrderTimeoutArgs = { orderId: order.orderId, items: order.items };
   return {
     id: orderTimeoutJobId(order.orderId),
@@ -33,7 +41,6 @@ export function orderTimeoutJob(order: OrderToSchedule): Job {
     misfireGraceTime: null,
     coalesce: true,
     maxInstances: 1,
-    paused: false,
     nextRunTime: order.runAt,
   };
 }
@@ -47,10 +54,12 @@ function parseArgs(jobId: string, args: JsonValue | undefined): OrderTimeoutArgs
 }
 
 /**
- * 'orders.timeout': the order was not paid in time. Both events go through the run's outbox, so
- * they commit in the same transaction as the job's completion (and a re-run emits the same ids).
+ * 'orders.timeout': the order was not paid in time. The run is guarded: inside its completion
+ * transaction it locks the order's row, and only a still-pending order becomes `cancelled` (its
+ * firedAt stored as cancelled_at) and lets cancel + restock commit; a paid order emits nothing.
+ * A re-run emits the same event ids.
  */
-export function orderTimeoutHandler(topics: OrderTopics): ActionHandler {
+export function orderTimeoutHandler(topics: OrderTopics, states: OrderStates, clock: Clock): ActionHandler {
   return (ctx) => {
     const { orderId, items } = parseArgs(ctx.jobId, ctx.args);
     const cancelId = eventIdFor(ctx.jobId, ctx.scheduledAt, 'cancel');
@@ -74,12 +83,26 @@ export function orderTimeoutHandler(topics: OrderTopics): ActionHandler {
       value: { eventId: restockId, orderId, items: items as unknown as JsonValue, reason: 'order_cancelled' },
       headers: { 'x-event-id': restockId },
     });
+    ctx.guard(async (tx) => {
+      const row = (await states.lock(tx, [orderId])).get(orderId);
+      // No row: a timeout job made outside the orders flow (by hand); nothing to guard.
+      if (!row) return true;
+      if (row.status !== 'pending') return false;
+      await states.update(
+        tx,
+        orderId,
+        { status: 'cancelled', runAt: ctx.scheduledAt, cancelledAt: ctx.firedAt },
+        clock.now(),
+      );
+      return true;
+    });
   };
 }
 
 /**
- * `orders.late-payment` for a payment that arrived after the cancel fired. Its id is derived from
- * the fired run (job, scheduled time), so a retried settlement appends the same event.
+ * `orders.late-payment` for a payment that arrived after the cancel fired: `cancelledAt` is the
+ * stored cancellation (the cancel's firedAt). Its id is derived from the fired run (job, scheduled
+ * time), so a redelivered payment appends the same event.
  */
 export function latePaymentEvent(
   topic: string,

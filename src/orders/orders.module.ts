@@ -1,17 +1,14 @@
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../app/config/app-config';
-import { CLOCK, JOB_STORE } from '../app/scheduler/tokens';
-import type { ServiceStore } from '../app/scheduler/scheduler.module';
+import { CLOCK } from '../app/scheduler/tokens';
 import { InboundRegistry } from '../messaging/inbound/inbound-registry';
-import { OutboxRelay } from '../messaging/outbox-relay';
 import { Scheduler, type Clock } from '../scheduler';
 import { OrderCreatedDto, OrderPaidDto } from './dto/order-events.dto';
-import { MemoryOrderStore } from './memory-order-store';
-import { MySqlOrderStore } from './mysql-order-store';
+import { MySqlOrderStates } from './mysql-order-states';
 import { ORDER_TIMEOUT_HANDLER } from './order-state';
-import { ORDER_STORE, type OrderStore } from './order-store';
+import { MemoryOrderStates, ORDER_STATES, type OrderStates } from './order-states';
 import { orderTimeoutHandler, type OrderTopics } from './order-timeout';
 import { OrdersService } from './orders.service';
 
@@ -31,10 +28,15 @@ class OrdersRegistrar implements OnModuleInit {
     private readonly registry: InboundRegistry,
     private readonly service: OrdersService,
     private readonly config: AppConfig,
+    @Inject(ORDER_STATES) private readonly states: OrderStates,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
-    this.scheduler.registerHandler(ORDER_TIMEOUT_HANDLER, orderTimeoutHandler(orderTopics(this.config)));
+    this.scheduler.registerHandler(
+      ORDER_TIMEOUT_HANDLER,
+      orderTimeoutHandler(orderTopics(this.config), this.states, this.clock),
+    );
     this.registry.register({
       topic: this.config.TOPIC_ORDERS_CREATED,
       dto: OrderCreatedDto,
@@ -48,33 +50,31 @@ class OrdersRegistrar implements OnModuleInit {
   }
 }
 
-/** The order-timeout domain: MySQL order states when a database is configured, memory otherwise. */
+/** The order-timeout domain: order_states in MySQL when a database is configured, memory otherwise. */
 @Module({
   providers: [
     {
-      provide: ORDER_STORE,
-      inject: [JOB_STORE, CLOCK, AppConfig, { token: DataSource, optional: true }],
-      useFactory: (
-        jobs: ServiceStore,
-        clock: Clock,
-        config: AppConfig,
-        dataSource?: DataSource,
-      ): OrderStore =>
-        dataSource
-          ? new MySqlOrderStore(dataSource, clock, config.TOPIC_ORDERS_LATE_PAYMENT)
-          : new MemoryOrderStore({ jobs, clock, latePaymentTopic: config.TOPIC_ORDERS_LATE_PAYMENT }),
+      provide: ORDER_STATES,
+      inject: [{ token: DataSource, optional: true }],
+      useFactory: (dataSource?: DataSource): OrderStates =>
+        dataSource ? new MySqlOrderStates(dataSource) : new MemoryOrderStates(),
     },
     {
       provide: OrdersService,
-      inject: [ORDER_STORE, AppConfig, OutboxRelay],
-      useFactory: (store: OrderStore, config: AppConfig, relay: OutboxRelay): OrdersService =>
-        new OrdersService(store, {
+      inject: [Scheduler, ORDER_STATES, CLOCK, AppConfig],
+      useFactory: (
+        scheduler: Scheduler,
+        states: OrderStates,
+        clock: Clock,
+        config: AppConfig,
+      ): OrdersService =>
+        new OrdersService(scheduler, states, clock, {
           defaultTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS,
-          onEventsAppended: () => relay.wake(),
+          latePaymentTopic: config.TOPIC_ORDERS_LATE_PAYMENT,
         }),
     },
     OrdersRegistrar,
   ],
-  exports: [ORDER_STORE, OrdersService],
+  exports: [ORDER_STATES, OrdersService],
 })
 export class OrdersModule {}

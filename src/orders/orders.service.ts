@@ -1,16 +1,21 @@
 import type { InboundMessage } from '../messaging/inbound/inbound-message';
-import { DEFAULT_BUSY_RETRY, settleWhileBusy, type BusyRetryOptions } from './busy-retry';
+import type { Clock, Scheduler, SchedulerTransaction } from '../scheduler';
 import type { OrderCreatedDto, OrderPaidDto } from './dto/order-events.dto';
-import { OrderJobBusyError } from './errors';
-import type { CreatedOutcome, OrderPayment, OrderToSchedule, PaidOutcome } from './order-state';
-import type { OrderStore } from './order-store';
+import {
+  orderTimeoutJobId,
+  type CreatedOutcome,
+  type OrderPayment,
+  type OrderStatus,
+  type OrderToSchedule,
+  type PaidOutcome,
+} from './order-state';
+import type { OrderStates } from './order-states';
+import { latePaymentEvent, orderTimeoutJob } from './order-timeout';
 
 export interface OrdersServiceOptions {
   /** ORDER_PAYMENT_TIMEOUT_SECONDS: used when the event carries no paymentTimeoutSeconds. */
   defaultTimeoutSeconds: number;
-  busyRetry?: BusyRetryOptions;
-  /** Called after a payment appended a late-payment to the outbox (wakes the relay). */
-  onEventsAppended?: () => void;
+  latePaymentTopic: string;
 }
 
 /** Counts of what the handlers did (tests, logs, benchmarks). */
@@ -19,47 +24,164 @@ export interface OrdersStats {
   paid: Record<PaidOutcome, number>;
 }
 
-/** The orders domain: turns validated inbound events into OrderStore calls. Framework-free. */
+/** Orders per unit of work: one multi-row insert for their rows and one for their jobs. */
+export const CREATED_CHUNK = 1000;
+
+/**
+ * The orders domain, the same code in every mode (MySQL or memory: only OrderStates differs).
+ * Each inbound event is one unit of work on the scheduler: the order's row is locked, the
+ * transition written and the timeout job added or removed in the same commit. Framework-free.
+ */
 export class OrdersService {
   readonly stats: OrdersStats = {
     created: { scheduled: 0, duplicate: 0, tombstoned: 0 },
-    paid: { removed: 0, late: 0, tombstoned: 0, duplicate: 0, busy: 0 },
+    paid: { paid: 0, late: 0, tombstoned: 0, duplicate: 0 },
   };
 
   constructor(
-    private readonly store: OrderStore,
+    private readonly scheduler: Scheduler,
+    private readonly states: OrderStates,
+    private readonly clock: Clock,
     private readonly options: OrdersServiceOptions,
   ) {}
 
-  /** One bulk write for the whole batch (chunked by the store). */
   async handleCreated(messages: InboundMessage<OrderCreatedDto>[]): Promise<void> {
-    if (messages.length === 0) return;
-    const outcomes = await this.store.recordCreated(messages.map((m) => this.toSchedule(m)));
-    for (const outcome of outcomes) this.stats.created[outcome]++;
+    await this.recordCreated(messages.map((m) => this.toSchedule(m)));
   }
 
-  /**
-   * Payments one by one, in offset order. One whose job is being fired right now waits for that
-   * run to commit (then it is a late payment); if that takes too long the batch is given back to
-   * the consumer (OrderJobBusyError is transient: redelivered, never dead-lettered).
-   */
+  /** Payments one by one, in offset order; none waits for a timeout being fired. */
   async handlePaid(messages: InboundMessage<OrderPaidDto>[]): Promise<void> {
-    const payments: OrderPayment[] = messages.map((m) => ({
-      eventId: m.eventId,
-      orderId: m.value.orderId,
-      paidAt: new Date(m.value.paidAt),
-    }));
-    const stillBusy = await settleWhileBusy(
-      payments,
-      async (payment) => {
-        const outcome = await this.store.recordPaid(payment);
-        this.stats.paid[outcome]++;
-        if (outcome === 'late') this.options.onEventsAppended?.();
-        return outcome === 'busy' ? 'busy' : 'done';
-      },
-      this.options.busyRetry ?? DEFAULT_BUSY_RETRY,
+    for (const m of messages)
+      await this.recordPaid({
+        eventId: m.eventId,
+        orderId: m.value.orderId,
+        paidAt: new Date(m.value.paidAt),
+      });
+  }
+
+  /** Orders seen for the first time get a row and a timeout job; one outcome per input, in order. */
+  async recordCreated(orders: OrderToSchedule[]): Promise<CreatedOutcome[]> {
+    const outcomes: CreatedOutcome[] = [];
+    for (let i = 0; i < orders.length; i += CREATED_CHUNK) {
+      const chunk = orders.slice(i, i + CREATED_CHUNK);
+      outcomes.push(...(await this.scheduler.transaction((tx) => this.createIn(tx, chunk))));
+    }
+    for (const outcome of outcomes) this.stats.created[outcome]++;
+    return outcomes;
+  }
+
+  /** Settle one payment (see PaidOutcome). */
+  async recordPaid(payment: OrderPayment): Promise<PaidOutcome> {
+    const outcome = await this.scheduler.transaction((tx) => this.payIn(tx, payment));
+    this.stats.paid[outcome]++;
+    return outcome;
+  }
+
+  /** The committed status, or null (tests, diagnostics). */
+  getStatus(orderId: string): Promise<OrderStatus | null> {
+    return this.states.getStatus(orderId);
+  }
+
+  private async createIn(tx: SchedulerTransaction, orders: OrderToSchedule[]): Promise<CreatedOutcome[]> {
+    const now = this.clock.now();
+    const known = new Map(
+      [
+        ...(await this.states.lock(
+          tx.store,
+          orders.map((o) => o.orderId),
+        )),
+      ].map(([id, row]) => [id, row.status]),
     );
-    if (stillBusy.length > 0) throw new OrderJobBusyError(stillBusy.map((p) => p.orderId));
+    const outcomes: CreatedOutcome[] = [];
+    const fresh: OrderToSchedule[] = [];
+    for (const order of orders) {
+      const status = known.get(order.orderId);
+      if (status === undefined) {
+        fresh.push(order);
+        known.set(order.orderId, 'pending');
+        outcomes.push('scheduled');
+      } else if (status === 'paid_before_created') {
+        await this.states.update(
+          tx.store,
+          order.orderId,
+          { status: 'paid', createdEventId: order.eventId, orderCreatedAt: order.createdAt },
+          now,
+        );
+        known.set(order.orderId, 'paid');
+        outcomes.push('tombstoned');
+      } else {
+        outcomes.push('duplicate');
+      }
+    }
+    await this.states.insert(
+      tx.store,
+      fresh.map((o) => ({
+        orderId: o.orderId,
+        status: 'pending',
+        createdEventId: o.eventId,
+        paidEventId: null,
+        orderCreatedAt: o.createdAt,
+        runAt: o.runAt,
+        paidAt: null,
+        cancelledAt: null,
+      })),
+      now,
+    );
+    // A job id taken without an order row (made by hand) is left as it is.
+    await tx.addJobs(fresh.map(orderTimeoutJob));
+    return outcomes;
+  }
+
+  private async payIn(tx: SchedulerTransaction, payment: OrderPayment): Promise<PaidOutcome> {
+    const now = this.clock.now();
+    const row = (await this.states.lock(tx.store, [payment.orderId])).get(payment.orderId);
+    if (!row) {
+      await this.states.insert(
+        tx.store,
+        [
+          {
+            orderId: payment.orderId,
+            status: 'paid_before_created',
+            createdEventId: null,
+            paidEventId: payment.eventId,
+            orderCreatedAt: null,
+            runAt: null,
+            paidAt: payment.paidAt,
+            cancelledAt: null,
+          },
+        ],
+        now,
+      );
+      return 'tombstoned';
+    }
+    if (row.status === 'pending') {
+      await this.states.update(
+        tx.store,
+        payment.orderId,
+        { status: 'paid', paidEventId: payment.eventId, paidAt: payment.paidAt },
+        now,
+      );
+      // A run being fired now (or held by a dead replica) is left alone: its guard finds `paid`.
+      await tx.removeJob(orderTimeoutJobId(payment.orderId), { ifFree: true });
+      return 'paid';
+    }
+    if (row.status === 'cancelled' && row.cancelledAt !== null) {
+      const scheduledAt = row.runAt ?? row.cancelledAt;
+      await tx.appendEvents([
+        latePaymentEvent(this.options.latePaymentTopic, payment, {
+          scheduledAt,
+          cancelledAt: row.cancelledAt,
+        }),
+      ]);
+      await this.states.update(
+        tx.store,
+        payment.orderId,
+        { status: 'late_paid', paidEventId: payment.eventId, paidAt: payment.paidAt },
+        now,
+      );
+      return 'late';
+    }
+    return 'duplicate';
   }
 
   private toSchedule(message: InboundMessage<OrderCreatedDto>): OrderToSchedule {

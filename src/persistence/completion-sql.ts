@@ -1,4 +1,5 @@
-import type { CompleteResult, RunCompletion } from '../scheduler/ports/job-store';
+import type { OutboxEvent } from '../scheduler/outbox';
+import type { CompleteResult, RunCompletion, StoreTransaction } from '../scheduler/ports/job-store';
 import { insertOutboxRows } from './outbox-sql';
 import { BY_ID, execute, selectRows, type Sql } from './sql-session';
 import { toSqlTime, toSqlTimeOrNull } from './sql-time';
@@ -101,15 +102,31 @@ async function releaseRows(
 }
 
 /**
- * Inside one transaction, for a whole batch: lock the jobs (1 statement), insert history and
- * outbox rows (1 multi-row INSERT each), delete finished one-shot jobs (1) and move the others on
- * (1). Every statement is guarded by `lease_owner = ?` as well as by the plan made under the locks.
+ * Guards of the applied completions, in order, inside the completion transaction (job rows are
+ * locked first, domain rows by the guards after: units of work lock domain rows first and take
+ * job rows only with SKIP LOCKED, so the two never wait on each other in a cycle).
+ */
+async function eventsToCommit(applied: RunCompletion[], tx: StoreTransaction): Promise<OutboxEvent[]> {
+  const events: OutboxEvent[] = [];
+  for (const completion of applied) {
+    events.push(...completion.events);
+    for (const group of completion.guarded ?? []) if (await group.guard(tx)) events.push(...group.events);
+  }
+  return events;
+}
+
+/**
+ * Inside one transaction, for a whole batch: lock the jobs (1 statement), run the guards of
+ * guarded runs, insert history and outbox rows (1 multi-row INSERT each), delete finished
+ * one-shot jobs (1) and move the others on (1). Every statement is guarded by `lease_owner = ?` as
+ * well as by the plan made under the locks.
  */
 export async function applyCompletions(
   sql: Sql,
   owner: string,
   completions: RunCompletion[],
   now: Date,
+  tx: StoreTransaction,
 ): Promise<CompleteResult> {
   if (completions.length === 0) return { leaseLost: [] };
   const ids = [...new Set(completions.map((c) => c.jobId))];
@@ -119,12 +136,9 @@ export async function applyCompletions(
     [ids],
   );
   const p = plan(owner, completions, locked);
+  const events = await eventsToCommit(p.applied, tx);
   await insertRunRows(sql, owner, p.applied);
-  await insertOutboxRows(
-    sql,
-    p.applied.flatMap((c) => c.events),
-    now,
-  );
+  await insertOutboxRows(sql, events, now);
   if (p.finish.length > 0) {
     await execute(sql, `DELETE j FROM scheduler_jobs AS j ${BY_ID} WHERE j.lease_owner = ? AND j.id IN (?)`, [
       owner,

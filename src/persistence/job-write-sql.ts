@@ -1,6 +1,8 @@
 import type { Job } from '../scheduler/job';
-import { JOB_INSERT_COLUMNS, jobInsertValues } from './job-row';
-import { execute, selectRows, type Sql } from './sql-session';
+import type { TransactionAddResult } from '../scheduler/ports/job-store';
+import { JOB_INSERT_COLUMNS, jobInsertValues, jobUpdateAssignments } from './job-row';
+import { BY_ID, execute, selectRows, type Sql } from './sql-session';
+import { fromSqlTime } from './sql-time';
 
 /** Rows per multi-row INSERT in addJobs: one statement and one commit per chunk. */
 export const ADD_JOBS_CHUNK = 1000;
@@ -12,34 +14,78 @@ export async function insertJob(sql: Sql, job: Job, now: Date): Promise<void> {
 }
 
 /**
- * Inside a transaction: insert the jobs whose ids are not taken, as one multi-row INSERT.
- * Returns null when a concurrent writer took an id between our check and our insert (the
- * affected-row count tells): the caller rolls back and tries the chunk again.
+ * Inside a transaction: insert the jobs whose ids are free (one multi-row INSERT) and, when asked,
+ * replace the others. The existence check cannot see a concurrent writer's uncommitted row, so
+ * the INSERT is a plain one: if that writer commits the same id, it fails with a duplicate key
+ * (never counted from affected rows, which mysql2 reports as found rows) and the caller's
+ * transaction is rolled back and run again, when the check sees the row.
  */
 export async function insertNewJobs(
   sql: Sql,
   jobs: Job[],
   now: Date,
-): Promise<{ added: string[]; duplicates: string[] } | null> {
+  replaceExisting = false,
+): Promise<TransactionAddResult> {
+  const result: TransactionAddResult = { added: [], replaced: [], duplicates: [] };
+  if (jobs.length === 0) return result;
   const existing = new Set(
     (
-      await selectRows<{ id: string }>(sql, 'SELECT id FROM scheduler_jobs WHERE id IN (?)', [
-        jobs.map((j) => j.id),
-      ])
+      await selectRows<{ id: string }>(
+        sql,
+        `SELECT id FROM scheduler_jobs ${BY_ID} WHERE id IN (?)${replaceExisting ? ' FOR UPDATE' : ''}`,
+        [jobs.map((j) => j.id)],
+      )
     ).map((row) => row.id),
   );
-  const fresh = jobs.filter((job) => !existing.has(job.id));
-  if (fresh.length > 0) {
-    // ON DUPLICATE KEY keeps a racing insert from failing the statement; a no-op update counts 0 rows.
-    const inserted = await execute(
-      sql,
-      `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} VALUES ? ON DUPLICATE KEY UPDATE id = id`,
-      [fresh.map((job) => jobInsertValues(job, now))],
-    );
-    if (inserted !== fresh.length) return null;
+  const fresh: Job[] = [];
+  for (const job of jobs) {
+    if (!existing.has(job.id)) {
+      fresh.push(job);
+      existing.add(job.id);
+      result.added.push(job.id);
+    } else if (replaceExisting) {
+      const { set, values } = jobUpdateAssignments(job, now);
+      await execute(sql, `UPDATE scheduler_jobs SET ${set} WHERE id = ?`, [...values, job.id]);
+      result.replaced.push(job.id);
+    } else {
+      result.duplicates.push(job.id);
+    }
   }
-  return {
-    added: fresh.map((j) => j.id),
-    duplicates: jobs.filter((j) => existing.has(j.id)).map((j) => j.id),
-  };
+  for (let i = 0; i < fresh.length; i += ADD_JOBS_CHUNK) {
+    await execute(sql, `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} VALUES ?`, [
+      fresh.slice(i, i + ADD_JOBS_CHUNK).map((job) => jobInsertValues(job, now)),
+    ]);
+  }
+  return result;
+}
+
+/**
+ * Inside a transaction: delete a job. With `ifFree`, a job whose lease holds at `now`, or whose row
+ * another transaction has locked (a claim or a completion in progress), is left alone: SKIP LOCKED
+ * means this never waits for a replica, and never forms a lock cycle with a completion that holds
+ * the job row and waits for a domain row this transaction holds.
+ */
+export async function deleteJob(
+  sql: Sql,
+  id: string,
+  now: Date,
+  ifFree: boolean,
+): Promise<'removed' | 'leased' | 'missing'> {
+  if (!ifFree) {
+    return (await execute(sql, 'DELETE FROM scheduler_jobs WHERE id = ?', [id])) > 0 ? 'removed' : 'missing';
+  }
+  const [row] = await selectRows<{ id: string; lease_expiry: Date | string | null }>(
+    sql,
+    'SELECT id, lease_expiry FROM scheduler_jobs WHERE id = ? FOR UPDATE SKIP LOCKED',
+    [id],
+  );
+  if (!row) {
+    // Missing, or locked by another transaction: a plain read tells which.
+    const seen = await selectRows<{ id: string }>(sql, 'SELECT id FROM scheduler_jobs WHERE id = ?', [id]);
+    return seen.length > 0 ? 'leased' : 'missing';
+  }
+  const expiry = fromSqlTime(row.lease_expiry);
+  if (expiry !== null && expiry > now) return 'leased';
+  await execute(sql, 'DELETE FROM scheduler_jobs WHERE id = ?', [id]);
+  return 'removed';
 }

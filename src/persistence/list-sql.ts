@@ -1,6 +1,6 @@
 import type { Job } from '../scheduler/job';
 import { compareJobListKeys } from '../scheduler/job-list';
-import type { JobListKey, JobListQuery } from '../scheduler/ports/job-store';
+import type { JobCounts, JobListKey, JobListQuery } from '../scheduler/ports/job-store';
 import { JOB_COLUMNS, type JobRow, rowToJob } from './job-row';
 import { selectRows, type Sql } from './sql-session';
 import { toSqlTime } from './sql-time';
@@ -106,4 +106,21 @@ export async function selectJobPage(sql: Sql, query: JobListQuery): Promise<Job[
   for (const range of listRanges(query)) pages.push(await readRange(sql, range, query, limit));
   if (pages.length === 1) return pages[0];
   return pages.flat().sort(compareJobListKeys).slice(0, limit);
+}
+
+/** Jobs by state (one grouped count) and the due backlog (a range scan of idx_scheduler_jobs_due). */
+export async function countJobRows(sql: Sql, now: Date): Promise<JobCounts> {
+  const byState = await selectRows<{ paused: number | string; n: number | string }>(
+    sql,
+    'SELECT paused, COUNT(*) AS n FROM scheduler_jobs GROUP BY paused',
+  );
+  const [due] = await selectRows<{ n: number | string }>(
+    sql,
+    'SELECT COUNT(*) AS n FROM scheduler_jobs FORCE INDEX (idx_scheduler_jobs_due) ' +
+      'WHERE next_run_time <= ? AND paused = 0',
+    [toSqlTime(now)],
+  );
+  const count = (paused: number): number =>
+    Number(byState.find((row) => Number(row.paused) === paused)?.n ?? 0);
+  return { scheduled: count(0), paused: count(1), due: Number(due?.n ?? 0) };
 }

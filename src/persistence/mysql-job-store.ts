@@ -1,16 +1,23 @@
 import type { DataSource } from 'typeorm';
 
-import { ConflictingIdError, JobLookupError, StoreUnavailableError } from '../scheduler/errors';
+import {
+  ConflictingIdError,
+  JobLookupError,
+  StoreUnavailableError,
+  TransactionConflictError,
+} from '../scheduler/errors';
 import type { Job } from '../scheduler/job';
 import type { Clock } from '../scheduler/ports/clock';
 import type {
   AcquireJobRequest,
   AcquireRequest,
   CompleteResult,
+  JobCounts,
   JobListQuery,
   JobStore,
   RunCompletion,
   RunHistoryEntry,
+  StoreTransaction,
 } from '../scheduler/ports/job-store';
 import type { OutboxEvent } from '../scheduler/outbox';
 import type {
@@ -23,8 +30,9 @@ import type {
 import { claimDueJobs, claimOneJob, extendLeaseRows, releaseLeaseRows, selectNextRunTime } from './claim-sql';
 import { applyCompletions } from './completion-sql';
 import { JOB_COLUMNS, type JobRow, jobUpdateAssignments, rowToJob } from './job-row';
-import { ADD_JOBS_CHUNK, insertJob, insertNewJobs } from './job-write-sql';
-import { selectJobPage } from './list-sql';
+import { ADD_JOBS_CHUNK, insertJob } from './job-write-sql';
+import { MySqlStoreTransaction } from './mysql-transaction';
+import { countJobRows, selectJobPage } from './list-sql';
 import {
   countUnsentRows,
   deleteSentChunk,
@@ -53,7 +61,8 @@ export interface MySqlJobStoreOptions {
 }
 
 const PRUNE_CHUNK = 5000;
-const ADD_JOBS_RACE_RETRIES = 3;
+/** Attempts of a unit of work that meets a concurrent insert of the same key (duplicate key). */
+const CONFLICT_ATTEMPTS = 5;
 
 /**
  * JobStore + OutboxStore on MySQL 8 / MariaDB 10.11, for several replicas sharing one database.
@@ -115,49 +124,45 @@ export class MySqlJobStore implements JobStore, OutboxStore {
   }
 
   async addJobs(jobs: Job[]): Promise<{ added: string[]; duplicates: string[] }> {
-    const seen = new Set<string>();
-    const unique: Job[] = [];
-    const duplicates: string[] = [];
-    for (const job of jobs) {
-      if (seen.has(job.id)) duplicates.push(job.id);
-      else unique.push(job);
-      seen.add(job.id);
-    }
     const added: string[] = [];
-    for (let i = 0; i < unique.length; i += ADD_JOBS_CHUNK) {
-      const result = await this.addChunk(unique.slice(i, i + ADD_JOBS_CHUNK));
+    const duplicates: string[] = [];
+    for (let i = 0; i < jobs.length; i += ADD_JOBS_CHUNK) {
+      const chunk = jobs.slice(i, i + ADD_JOBS_CHUNK);
+      const result = await this.transaction((tx) => tx.addJobs(chunk));
       added.push(...result.added);
       duplicates.push(...result.duplicates);
     }
     return { added, duplicates };
   }
 
-  private async addChunk(chunk: Job[]): Promise<{ added: string[]; duplicates: string[] }> {
-    for (let attempt = 0; attempt < ADD_JOBS_RACE_RETRIES; attempt++) {
-      const result = await this.tx('addJobs', async (sql) => {
-        const inserted = await insertNewJobs(sql, chunk, this.clock.now());
-        // Roll the chunk back when another writer raced us to an id; the retry sees its row.
-        if (inserted === null) throw new AddJobsRace();
-        return inserted;
-      }).catch((error: unknown) => {
-        if (error instanceof AddJobsRace) return null;
-        throw error;
-      });
-      if (result) return result;
-    }
-    // Still racing: one at a time, where a clash is unambiguous.
-    const added: string[] = [];
-    const duplicates: string[] = [];
-    for (const job of chunk) {
+  /**
+   * One transaction per attempt. Deadlocks and lock wait timeouts are retried by withConnection; a
+   * duplicate key (a concurrent writer inserted the same job or domain row first) rolls the
+   * attempt back and runs `work` again, which then sees that row.
+   */
+  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let callbacks: (() => void)[] = [];
       try {
-        await this.addJob(job);
-        added.push(job.id);
+        const result = await this.tx('transaction', async (sql) => {
+          const tx = new MySqlStoreTransaction(sql, this.clock.now());
+          try {
+            return await work(tx);
+          } finally {
+            callbacks = tx.close();
+          }
+        });
+        for (const callback of callbacks) callback();
+        return result;
       } catch (error) {
-        if (!(error instanceof ConflictingIdError)) throw error;
-        duplicates.push(job.id);
+        if (errnoOf(error) !== ER_DUP_ENTRY) throw error;
+        if (attempt >= CONFLICT_ATTEMPTS) throw new TransactionConflictError(attempt, error);
       }
     }
-    return { added, duplicates };
+  }
+
+  async countJobs(now: Date): Promise<JobCounts> {
+    return this.auto('countJobs', (sql) => countJobRows(sql, now));
   }
 
   async updateJob(job: Job): Promise<void> {
@@ -220,7 +225,18 @@ export class MySqlJobStore implements JobStore, OutboxStore {
 
   async completeRuns(owner: string, completions: RunCompletion[]): Promise<CompleteResult> {
     if (completions.length === 0) return { leaseLost: [] };
-    return this.tx('completeRuns', (sql) => applyCompletions(sql, owner, completions, this.clock.now()));
+    let callbacks: (() => void)[] = [];
+    const result = await this.tx('completeRuns', async (sql) => {
+      // Guards of guarded runs join this transaction as a unit of work would.
+      const tx = new MySqlStoreTransaction(sql, this.clock.now());
+      try {
+        return await applyCompletions(sql, owner, completions, tx.now, tx);
+      } finally {
+        callbacks = tx.close();
+      }
+    });
+    for (const callback of callbacks) callback();
+    return result;
   }
 
   async releaseJobs(owner: string, jobIds: string[]): Promise<void> {
@@ -311,5 +327,3 @@ export class MySqlJobStore implements JobStore, OutboxStore {
     );
   }
 }
-
-class AddJobsRace extends Error {}

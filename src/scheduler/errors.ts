@@ -127,3 +127,27 @@ export class ActionError extends SchedulerError {
 export function isRetryableFailure(error: unknown): boolean {
   return !(error instanceof ActionError) || error.retryable;
 }
+
+/** A unit of work's `tx` was used after its transaction ended (kept past its callback). */
+export class TransactionClosedError extends SchedulerError {
+  readonly code = 'TRANSACTION_CLOSED';
+
+  constructor() {
+    super('the transaction is over: use its tx only inside the unit of work');
+  }
+}
+
+/**
+ * A unit of work kept meeting a concurrent writer of the same keys (the store re-ran it each
+ * time); the caller may retry later.
+ */
+export class TransactionConflictError extends SchedulerError {
+  readonly code = 'TRANSACTION_CONFLICT';
+
+  constructor(
+    readonly attempts: number,
+    override readonly cause?: unknown,
+  ) {
+    super(`a concurrent writer of the same rows won ${attempts} times; the unit of work was rolled back`);
+  }
+}

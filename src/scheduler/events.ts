@@ -30,6 +30,8 @@ export interface SchedulerEventMap {
    * become visible to the outbox relay, unlike job.executed, which comes before the commit.
    */
   'runs.committed': { jobIds: string[]; events: number };
+  /** A unit of work (Scheduler.transaction) committed; `events` outbox rows became visible with it. */
+  'transaction.committed': { added: string[]; replaced: string[]; removed: string[]; events: number };
   'scheduler.started': { owner: string };
   'scheduler.shutdown': { owner: string; wait: boolean };
   /** Something failed that the scheduler survives: a store call (it backs off), a listener. */

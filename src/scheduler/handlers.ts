@@ -1,6 +1,7 @@
 import { ValidationError } from './errors';
 import type { Job, JsonValue } from './job';
 import { eventIdFor, type OutboxEvent } from './outbox';
+import type { RunGuard } from './ports/job-store';
 
 /** A message a run asks to publish; it is committed with the run (outbox) and published later. */
 export interface EmitMessage {
@@ -28,6 +29,15 @@ export interface RunContext {
    * One event per kind per run.
    */
   emit(kind: string, message: EmitMessage): string;
+  /**
+   * Make this run's effect conditional (guarded firing): `check` runs inside the transaction that
+   * commits the run, after the lease was checked, with the store's transaction, so it can lock,
+   * read and write domain rows there (MySQL: `sqlOf(tx)`; memory: a TransactionalMap). When it
+   * returns false none of this run's events commit; the run is recorded either way. At most one
+   * guard per run. Nothing ever waits on a lease to settle a domain decision: the domain's own
+   * writers lock the same domain row, and whoever locks it first decides.
+   */
+  guard(check: RunGuard): void;
 }
 
 /** A named action, registered with the scheduler (jobs name it; JSON, never code, is stored). */
@@ -44,9 +54,10 @@ export function createRunContext(
   scheduledAt: Date,
   firedAt: Date,
   signal: AbortSignal,
-): { context: RunContext; events: OutboxEvent[] } {
+): { context: RunContext; events: OutboxEvent[]; guard: () => RunGuard | null } {
   const events: OutboxEvent[] = [];
   const kinds = new Set<string>();
+  let guard: RunGuard | null = null;
   const context: RunContext = {
     job,
     jobId: job.id,
@@ -72,6 +83,11 @@ export function createRunContext(
       });
       return eventId;
     },
+    guard(check) {
+      if (typeof check !== 'function') throw new ValidationError('guard', 'must be a function');
+      if (guard !== null) throw new ValidationError('guard', 'this run already has a guard');
+      guard = check;
+    },
   };
-  return { context, events };
+  return { context, events, guard: () => guard };
 }

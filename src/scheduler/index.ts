@@ -1,6 +1,8 @@
 // The engine's public API. Adapters (persistence, messaging, admin) import from here.
 export { Scheduler, type AddJobsResult, type RunNowResult } from './scheduler';
 export type { SchedulerOptions } from './scheduler-options';
+export { SchedulerTransaction, type TransactionAddJobsResult } from './scheduler-transaction';
+export { TransactionalMap } from './memory/transactional-map';
 export type { SchedulerEventMap, SchedulerEventName, Listener } from './events';
 export { TypedEmitter } from './events';
 export type { ActionHandler, HandlerOptions, RunContext, EmitMessage } from './handlers';

@@ -7,7 +7,7 @@ import type { Job } from './job';
 import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
 import type { Clock } from './ports/clock';
-import type { JobStore, RunCompletion, RunRecord } from './ports/job-store';
+import type { GuardedEvents, JobStore, RunCompletion, RunGuard, RunRecord } from './ports/job-store';
 import { TriggerCache } from './trigger-cache';
 import type { RandomSource, Trigger } from './triggers';
 
@@ -20,6 +20,7 @@ export interface HeldJob {
   inFlight: number;
   records: RunRecord[];
   events: OutboxEvent[];
+  guarded: GuardedEvents[];
   /** The schedule's position, moved on here while the job is held. */
   nextRunTime: Date | null;
   /** False for an on-demand run (schedule left as stored) or once the job was changed meanwhile. */
@@ -187,6 +188,7 @@ export class RunDispatcher {
       inFlight: 0,
       records: [],
       events: [],
+      guarded: [],
       nextRunTime: job.nextRunTime,
       ownsSchedule,
       finalized: false,
@@ -262,6 +264,7 @@ export class RunDispatcher {
     const { job } = held;
     const handler = this.deps.handlers.get(job.action.handler);
     let events: OutboxEvent[] = [];
+    let guard: () => RunGuard | null = () => null;
     let result: ExecutionResult;
     if (!handler) {
       const now = this.deps.clock.now();
@@ -276,6 +279,7 @@ export class RunDispatcher {
         run: (signal) => {
           const run = createRunContext(cloneJob(job), scheduledAt, this.deps.clock.now(), signal);
           events = run.events;
+          guard = run.guard;
           return handler(run.context);
         },
       });
@@ -284,7 +288,9 @@ export class RunDispatcher {
     const { startedAt, finishedAt } = result;
     if (result.outcome === 'success') {
       held.records.push({ scheduledAt, startedAt, finishedAt, outcome: 'success', error: null });
-      held.events.push(...events);
+      const check = guard();
+      if (check) held.guarded.push({ guard: check, events });
+      else held.events.push(...events);
       this.deps.emitter.emit('job.executed', {
         jobId: job.id,
         scheduledAt,
@@ -322,6 +328,7 @@ export class RunDispatcher {
       // Records are made as runs end; history reads better in schedule order (the sort is stable).
       runs: held.records.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime()),
       events: held.events,
+      ...(held.guarded.length > 0 ? { guarded: held.guarded } : {}),
       nextRunTime: held.ownsSchedule ? held.nextRunTime : held.job.nextRunTime,
     };
     this.deps.complete(held.completion);

@@ -18,6 +18,7 @@ import { applyChanges, buildJob, parseTrigger, validateJobFields } from './job-b
 import type { JobListQuery, RunHistoryEntry } from './ports/job-store';
 import { RunDispatcher } from './run-dispatcher';
 import { SchedulerLoop, type LoopMode } from './scheduler-loop';
+import { SchedulerTransaction, type UnitOfWorkChanges } from './scheduler-transaction';
 import {
   resolveSchedulerOptions,
   type ResolvedSchedulerOptions,
@@ -92,7 +93,10 @@ export class Scheduler {
         const committed = batch.filter((c) => !lost.has(c.jobId));
         this.emitter.emit('runs.committed', {
           jobIds: committed.map((c) => c.jobId),
-          events: committed.reduce((n, c) => n + c.events.length, 0),
+          events: committed.reduce(
+            (n, c) => n + c.events.length + (c.guarded ?? []).reduce((g, e) => g + e.events.length, 0),
+            0,
+          ),
         });
         for (const completion of batch) {
           this.dispatcher.released(completion);
@@ -226,6 +230,23 @@ export class Scheduler {
     const replaced = new Set(result.replaced);
     result.duplicates = [...new Set(duplicates)].filter((id) => !replaced.has(id));
     return result;
+  }
+
+  /**
+   * The unit of work: `work` runs in one store transaction, in which domain code writes its own
+   * tables (through `tx.store`) and adds, replaces or removes jobs and appends outbox events
+   * through `tx`. All of it commits together or not at all; after the commit the usual events
+   * (job.added, job.removed, transaction.committed) are emitted and the loop is woken for the new
+   * run times. `work` may be run again after a transient conflict: act only through `tx`, and keep
+   * side effects for after this resolves.
+   */
+  transaction<T>(work: (tx: SchedulerTransaction) => Promise<T>): Promise<T> {
+    return this.o.store.transaction(async (storeTx) => {
+      const tx = new SchedulerTransaction(storeTx, (input, prefix) => this.prepare(input, prefix));
+      const result = await work(tx);
+      storeTx.afterCommit(() => this.afterUnitOfWork(tx.changes));
+      return result;
+    });
   }
 
   async modifyJob(id: string, changes: JobChanges): Promise<Job> {
@@ -390,6 +411,24 @@ export class Scheduler {
       await this.o.store.updateJob(job);
       this.afterChange(job, 'job.added');
     }
+  }
+
+  private afterUnitOfWork(changes: UnitOfWorkChanges): void {
+    for (const job of changes.added) {
+      this.emitter.emit('job.added', { jobId: job.id, job, replaced: false });
+      this.loop.wakeFor(job.nextRunTime);
+    }
+    for (const job of changes.replaced) this.afterChange(job, 'job.added');
+    for (const id of changes.removed) {
+      this.dispatcher.noteChanged(id);
+      this.emitter.emit('job.removed', { jobId: id });
+    }
+    this.emitter.emit('transaction.committed', {
+      added: changes.added.map((j) => j.id),
+      replaced: changes.replaced.map((j) => j.id),
+      removed: changes.removed,
+      events: changes.events,
+    });
   }
 
   private afterChange(job: Job, event: 'job.added' | 'job.modified'): Job {

@@ -6,10 +6,12 @@ import type {
   AcquireJobRequest,
   AcquireRequest,
   CompleteResult,
+  JobCounts,
   JobListQuery,
   JobStore,
   RunCompletion,
   RunHistoryEntry,
+  StoreTransaction,
 } from '../ports/job-store';
 import type {
   DeadLetteredEvent,
@@ -23,6 +25,7 @@ import { compareJobListKeys, matchesJobListQuery } from '../job-list';
 import { BinaryHeap } from './binary-heap';
 import { cloneJob } from './clone';
 import { MemoryOutbox } from './memory-outbox';
+import { MemoryTransaction, type MemoryTables } from './memory-transaction';
 import { MemoryRunHistory } from './memory-run-history';
 
 export interface MemoryJobStoreOptions {
@@ -67,6 +70,21 @@ export class MemoryJobStore implements JobStore, OutboxStore {
   private readonly clock: Clock;
   private version = 0;
   private stamp = 0;
+  /** Units of work and completions, one at a time (they may await domain code in between). */
+  private exclusive: Promise<unknown> = Promise.resolve();
+  private readonly tables: MemoryTables = {
+    hasJob: (id) => this.jobs.has(id),
+    isLeased: (id) => {
+      const entry = this.jobs.get(id);
+      return (
+        entry !== undefined && entry.leaseOwner !== null && entry.leaseUntil > this.clock.now().getTime()
+      );
+    },
+    insertJob: (job) => this.insert(job),
+    replaceJob: (job) => this.replace(job),
+    deleteJob: (id) => this.jobs.delete(id),
+    appendEvents: (events) => this.outbox.append(events, this.clock.now()),
+  };
 
   constructor(options: MemoryJobStoreOptions = {}) {
     this.clock = options.clock ?? new SystemClock();
@@ -102,12 +120,8 @@ export class MemoryJobStore implements JobStore, OutboxStore {
   }
 
   async updateJob(job: Job): Promise<void> {
-    const entry = this.jobs.get(job.id);
-    if (!entry) throw new JobLookupError(job.id);
-    // The lease is store state, not part of the job: a change made while the job runs keeps it.
-    entry.job = { ...cloneJob(job), version: ++this.version };
-    this.refreshDue(entry);
-    this.compactIfNeeded();
+    if (!this.jobs.has(job.id)) throw new JobLookupError(job.id);
+    this.replace(job);
   }
 
   async removeJob(id: string): Promise<void> {
@@ -208,17 +222,79 @@ export class MemoryJobStore implements JobStore, OutboxStore {
   }
 
   async completeRuns(owner: string, completions: RunCompletion[]): Promise<CompleteResult> {
+    if (!completions.some((c) => c.guarded?.length))
+      return this.applyCompletions(owner, completions, new Map());
+    return this.serialized(async () => {
+      // Each completion's guards get their own transaction, committed only if the completion applies.
+      const guarded = new Map<RunCompletion, MemoryTransaction>();
+      for (const c of completions) {
+        if (!c.guarded?.length || this.leaseLost(owner, c)) continue;
+        const tx = new MemoryTransaction(this.tables);
+        const passed: OutboxEvent[] = [];
+        for (const group of c.guarded) if (await group.guard(tx)) passed.push(...group.events);
+        await tx.appendEvents(passed);
+        guarded.set(c, tx);
+      }
+      return this.applyCompletions(owner, completions, guarded);
+    });
+  }
+
+  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.serialized(async () => {
+      const tx = new MemoryTransaction(this.tables);
+      let result: T;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        tx.rollback();
+        throw error;
+      }
+      tx.commit();
+      this.compactIfNeeded();
+      return result;
+    });
+  }
+
+  async countJobs(now: Date): Promise<JobCounts> {
+    const counts: JobCounts = { scheduled: 0, paused: 0, due: 0 };
+    for (const { job } of this.jobs.values()) {
+      if (job.paused) counts.paused++;
+      else counts.scheduled++;
+      if (!job.paused && job.nextRunTime !== null && job.nextRunTime <= now) counts.due++;
+    }
+    return counts;
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.exclusive.then(work);
+    this.exclusive = result.catch(() => undefined);
+    return result;
+  }
+
+  private leaseLost(owner: string, c: RunCompletion): boolean {
+    const entry = this.jobs.get(c.jobId);
+    const changed = entry !== undefined && entry.job.version !== c.version;
+    return entry !== undefined && entry.leaseOwner !== owner && !(entry.leaseOwner === null && changed);
+  }
+
+  /** Synchronous: each completion (and the whole batch) is atomic. */
+  private applyCompletions(
+    owner: string,
+    completions: RunCompletion[],
+    guarded: Map<RunCompletion, MemoryTransaction>,
+  ): CompleteResult {
     const leaseLost: string[] = [];
     const createdAt = this.clock.now();
     for (const c of completions) {
-      const entry = this.jobs.get(c.jobId);
-      const changed = entry !== undefined && entry.job.version !== c.version;
-      if (entry && entry.leaseOwner !== owner && !(entry.leaseOwner === null && changed)) {
+      if (this.leaseLost(owner, c)) {
         leaseLost.push(c.jobId);
         continue;
       }
+      const entry = this.jobs.get(c.jobId);
+      const changed = entry !== undefined && entry.job.version !== c.version;
       for (const run of c.runs) this.history.append({ ...run, jobId: c.jobId, owner });
       this.outbox.append(c.events, createdAt);
+      guarded.get(c)?.commit();
       // Removed while it ran: history and events stay committed, nothing else to do.
       if (!entry) continue;
       if (!changed) {
@@ -293,6 +369,14 @@ export class MemoryJobStore implements JobStore, OutboxStore {
     };
     this.jobs.set(job.id, entry);
     this.refreshDue(entry);
+  }
+
+  /** The lease is store state, not part of the job: a change made while the job runs keeps it. */
+  private replace(job: Job): void {
+    const entry = this.jobs.get(job.id) as Entry;
+    entry.job = { ...cloneJob(job), version: ++this.version };
+    this.refreshDue(entry);
+    this.compactIfNeeded();
   }
 
   private lease(entry: Entry, owner: string, until: number): void {

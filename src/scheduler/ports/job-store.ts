@@ -81,6 +81,73 @@ export interface JobStore {
    * (after a pause) while it returns `limit`.
    */
   pruneRunHistory(before: Date, keepLast: number, limit: number): Promise<number>;
+
+  /** Jobs by state and the due backlog at `now` (metrics). Cheap: counts, never a load of every job. */
+  countJobs(now: Date): Promise<JobCounts>;
+
+  /**
+   * The unit of work: runs `work` in one transaction of this store and commits it when `work`
+   * resolves (rolls back when it throws; nothing of it is then visible, and no `afterCommit`
+   * callback runs). Inside, domain code writes its own tables (through the store's own handle,
+   * see StoreTransaction) and adds, replaces or removes jobs and appends outbox events, all in
+   * that one commit. `work` may be run again from the start when the store meets a transient
+   * conflict (deadlock, a concurrent insert of the same key), so it must only act through `tx`.
+   * Transactions of one store are isolated from each other and from `completeRuns` (a guarded
+   * completion sees either all of a unit of work or none of it).
+   */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+}
+
+/**
+ * What a unit of work may do to the scheduler's tables. Adapters extend it with their own handle
+ * for domain tables joining the transaction (MySQL: `sqlOf(tx)` in src/persistence; memory:
+ * TransactionalMap, which stages writes until commit).
+ */
+export interface StoreTransaction {
+  /**
+   * Insert jobs whose ids are free. A taken id is left alone and returned in `duplicates`, or, with
+   * `replaceExisting`, replaced (its lease and any run in flight kept, as `updateJob` does).
+   */
+  addJobs(jobs: Job[], options?: { replaceExisting?: boolean }): Promise<TransactionAddResult>;
+  /**
+   * Remove a job. A leased job (a replica is firing it, or died holding it) is removed too; its
+   * run's completion still commits history and events (guarded runs check their guard first).
+   * With `ifFree`, a job whose lease holds (or whose row another transaction has locked) is left
+   * in place and 'leased' is returned: the caller never waits on a lease.
+   */
+  removeJob(id: string, options?: { ifFree?: boolean }): Promise<'removed' | 'leased' | 'missing'>;
+  /** Outbox events to commit with this unit of work; an `eventId` already stored is skipped. */
+  appendEvents(events: OutboxEvent[]): Promise<void>;
+  /** Called once, after a successful commit (never after a rollback or a retried attempt). */
+  afterCommit(callback: () => void): void;
+}
+
+export interface TransactionAddResult {
+  added: string[];
+  replaced: string[];
+  duplicates: string[];
+}
+
+export interface JobCounts {
+  scheduled: number;
+  paused: number;
+  /** Not paused, next run time at or before `now`. */
+  due: number;
+}
+
+/**
+ * Makes a run's effect conditional on domain state: called inside the completion transaction,
+ * after the lease was checked (never for a completion whose lease was lost), with the same
+ * StoreTransaction a unit of work gets, so it can lock, read and write domain rows. Returns
+ * whether the run's events commit. The run's history is recorded either way. It must be
+ * deterministic in the state it reads: the completion may be retried (deadlock, store outage).
+ */
+export type RunGuard = (tx: StoreTransaction) => Promise<boolean>;
+
+/** Events of one run whose commit depends on its guard. */
+export interface GuardedEvents {
+  guard: RunGuard;
+  events: OutboxEvent[];
 }
 
 /** Where a page of `listJobs` ended: the sort key of its last job. */
@@ -139,6 +206,8 @@ export interface RunCompletion {
   version: number | undefined;
   runs: RunRecord[];
   events: OutboxEvent[];
+  /** Events of guarded runs (RunContext.guard): each group commits only when its guard says so. */
+  guarded?: GuardedEvents[];
   /** The job's next run time after these runs; null when it will never run again (the job is removed). */
   nextRunTime: Date | null;
 }

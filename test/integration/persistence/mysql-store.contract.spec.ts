@@ -1,6 +1,7 @@
 import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
 import { FakeClock } from '../../../src/scheduler/clocks/fake-clock';
 import { describeJobStoreContract } from '../../contract/job-store.contract';
+import { describeUnitOfWorkContract } from '../../contract/unit-of-work.contract';
 import { openStoreDatabase, type StoreDatabase } from './store-database';
 
 // The one contract every store passes, here against a real MariaDB/MySQL (one database for the
@@ -20,4 +21,12 @@ describeJobStoreContract('MySqlJobStore', async () => {
   const store = new MySqlJobStore(database.admin, new FakeClock());
   await store.start();
   return { store, teardown: () => store.stop() };
+});
+
+describeUnitOfWorkContract('MySqlJobStore', async () => {
+  await database.truncate();
+  const clock = new FakeClock();
+  const store = new MySqlJobStore(database.admin, clock);
+  await store.start();
+  return { store, clock, teardown: () => store.stop() };
 });

@@ -1,5 +1,5 @@
-import { MemoryCommandStore } from '../../../src/commands/memory-command-store';
 import { CommandsService } from '../../../src/commands/commands.service';
+import { MemoryProcessedCommands } from '../../../src/commands/processed-commands';
 import type { SchedulerCommandDto } from '../../../src/commands/dto/scheduler-command.dto';
 import type { InboundMessage } from '../../../src/messaging/inbound/inbound-message';
 import { registerPublishHandler } from '../../../src/messaging/publish-handler';
@@ -43,11 +43,7 @@ describe('scheduler.commands (memory store, fake clock)', () => {
     store = new MemoryJobStore({ clock });
     scheduler = new Scheduler({ store, clock, owner: 'r1' });
     registerPublishHandler(scheduler);
-    service = new CommandsService(new MemoryCommandStore(store, clock), clock, {
-      baseMs: 1,
-      maxMs: 5,
-      maxWaitMs: 2000,
-    });
+    service = new CommandsService(scheduler, new MemoryProcessedCommands(), clock);
     await scheduler.start();
   });
 
@@ -104,6 +100,6 @@ describe('scheduler.commands (memory store, fake clock)', () => {
     expect((await store.getJobs()).map((j) => j.id)).toEqual(['job-1']);
     await clock.advanceAsync(60_000);
     expect(await store.fetchUnsent(10)).toHaveLength(1);
-    expect(service.stats.cancel).toEqual({ removed: 1, missing: 1, duplicate: 1, busy: 0 });
+    expect(service.stats.cancel).toEqual({ removed: 1, missing: 1, duplicate: 1 });
   });
 });

@@ -1,7 +1,5 @@
 import { eventIdFor } from '../../../src/scheduler';
 import { orderTimeoutJobId } from '../../../src/orders/order-state';
-import { OrderJobBusyError } from '../../../src/orders/errors';
-import { OrdersService } from '../../../src/orders/orders.service';
 import {
   created,
   createOrdersHarness,
@@ -93,7 +91,7 @@ describe('orders: timeout, payment, tombstone, duplicates (memory store, fake cl
     expect(await h.orders.getStatus('o1')).toBe('paid');
     await h.clock.advanceAsync(3_600_000);
     expect(await h.outbox()).toEqual([]);
-    expect(h.service.stats.paid.removed).toBe(1);
+    expect(h.service.stats.paid.paid).toBe(1);
   });
 
   it('paid late: cancel and restock, then late-payment with paidAt and cancelledAt', async () => {
@@ -157,7 +155,7 @@ describe('orders: timeout, payment, tombstone, duplicates (memory store, fake cl
     expect(h.service.stats.created).toEqual({ scheduled: 2, duplicate: 4, tombstoned: 0 });
   });
 
-  it('a payment for a job being fired waits for its completion, then emits late-payment', async () => {
+  it('a payment during the run wins at once: the guarded run finds the order paid and emits nothing', async () => {
     const gate = deferred();
     const started = deferred();
     h = createOrdersHarness({
@@ -171,30 +169,46 @@ describe('orders: timeout, payment, tombstone, duplicates (memory store, fake cl
     await h.service.handleCreated([created('o1', { paymentTimeoutSeconds: 10 })]);
     const firing = h.clock.advanceAsync(10_000);
     await started.promise;
-    const paying = h.service.handlePaid([paid('o1', at(10))]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(h.service.stats.paid.busy).toBeGreaterThan(0);
-    expect(await h.orders.getStatus('o1')).toBe('pending');
+    // The job is leased and its run in flight: the payment neither waits nor removes it.
+    await h.service.handlePaid([paid('o1', at(10))]);
+    expect(h.service.stats.paid.paid).toBe(1);
+    expect(await h.orders.getStatus('o1')).toBe('paid');
+    expect(await h.job('o1')).not.toBeNull();
     gate.resolve();
     await firing;
-    await paying;
-    expect(await h.orders.getStatus('o1')).toBe('late_paid');
-    expect((await h.outbox()).map((e) => e.topic).sort()).toEqual(
-      [TOPICS.restock, TOPICS.latePayment, TOPICS.cancel].sort(),
-    );
+    await h.clock.advanceAsync(1_000);
+    expect(await h.job('o1')).toBeNull();
+    const [run] = await h.store.getRunHistory(orderTimeoutJobId('o1'), 1);
+    expect(run.outcome).toBe('success');
+    expect(await h.outbox()).toEqual([]);
+    expect(await h.orders.getStatus('o1')).toBe('paid');
   });
 
-  it('gives the batch back (a retryable error) when the run does not commit in time', async () => {
+  it('a payment never waits on a run that does not finish (a stuck or dead replica)', async () => {
     h = createOrdersHarness({ wrap: () => () => new Promise<void>(() => {}) });
-    const service = new OrdersService(h.orders, {
-      defaultTimeoutSeconds: 10,
-      busyRetry: { baseMs: 1, maxMs: 2, maxWaitMs: 20 },
-    });
     await h.scheduler.start();
-    await service.handleCreated([created('o1')]);
+    await h.service.handleCreated([created('o1', { paymentTimeoutSeconds: 10 })]);
     await h.clock.advanceAsync(10_000);
-    await expect(service.handlePaid([paid('o1', at(10))])).rejects.toBeInstanceOf(OrderJobBusyError);
-    expect(await h.orders.getStatus('o1')).toBe('pending');
+    expect(await h.job('o1')).not.toBeNull();
+    await h.service.handlePaid([paid('o1', at(10))]);
+    expect(await h.orders.getStatus('o1')).toBe('paid');
+    expect(await h.outbox()).toEqual([]);
     await h.scheduler.shutdown({ wait: false });
+  });
+
+  it("late-payment.cancelledAt is the stored cancel's firedAt, even when the run started late", async () => {
+    h = createOrdersHarness();
+    await h.service.handleCreated([created('o1', { paymentTimeoutSeconds: 10 })]);
+    // The scheduler starts 7 s after the due time: firedAt differs from scheduledAt.
+    await h.clock.advanceAsync(17_000);
+    await h.scheduler.start();
+    await h.clock.advanceAsync(1);
+    const [cancel] = await h.outbox(TOPICS.cancel);
+    const firedAt = (cancel.value as { firedAt: string }).firedAt;
+    expect(firedAt).not.toBe(at(10).toISOString());
+    await h.service.handlePaid([paid('o1', at(20))]);
+    const [late] = await h.outbox(TOPICS.latePayment);
+    expect((late.value as { cancelledAt: string }).cancelledAt).toBe(firedAt);
+    expect(await h.orders.getStatus('o1')).toBe('late_paid');
   });
 });

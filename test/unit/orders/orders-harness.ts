@@ -1,7 +1,7 @@
 import type { InboundMessage } from '../../../src/messaging/inbound/inbound-message';
 import type { OrderCreatedDto, OrderPaidDto } from '../../../src/orders/dto/order-events.dto';
-import { MemoryOrderStore } from '../../../src/orders/memory-order-store';
 import { ORDER_TIMEOUT_HANDLER, orderTimeoutJobId } from '../../../src/orders/order-state';
+import { MemoryOrderStates } from '../../../src/orders/order-states';
 import { orderTimeoutHandler, type OrderTopics } from '../../../src/orders/order-timeout';
 import { OrdersService } from '../../../src/orders/orders.service';
 import {
@@ -56,7 +56,7 @@ export function paid(
 
 /**
  * The orders domain on the engine in memory: FakeClock, MemoryJobStore, Scheduler with the real
- * 'orders.timeout' handler (optionally wrapped, to hold a run mid-flight), MemoryOrderStore.
+ * 'orders.timeout' handler (optionally wrapped, to hold a run mid-flight), MemoryOrderStates.
  */
 export function createOrdersHarness(
   options: { wrap?: (handler: ActionHandler) => ActionHandler; timeoutSeconds?: number } = {},
@@ -71,12 +71,12 @@ export function createOrdersHarness(
     maxConcurrency: 500,
     maxPollMs: 1000,
   });
-  const handler = orderTimeoutHandler(TOPICS);
+  const orders = new MemoryOrderStates();
+  const handler = orderTimeoutHandler(TOPICS, orders, clock);
   scheduler.registerHandler(ORDER_TIMEOUT_HANDLER, options.wrap ? options.wrap(handler) : handler);
-  const orders = new MemoryOrderStore({ jobs: store, clock, latePaymentTopic: TOPICS.latePayment });
-  const service = new OrdersService(orders, {
+  const service = new OrdersService(scheduler, orders, clock, {
     defaultTimeoutSeconds: options.timeoutSeconds ?? 1800,
-    busyRetry: { baseMs: 1, maxMs: 5, maxWaitMs: 5_000 },
+    latePaymentTopic: TOPICS.latePayment,
   });
   const outbox = async (topic?: string): Promise<StoredOutboxEvent[]> =>
     (await store.fetchUnsent(1_000_000)).filter((e) => topic === undefined || e.topic === topic);

@@ -1,0 +1,92 @@
+import type { DataSource } from 'typeorm';
+
+import { sqlOf } from '../persistence/mysql-transaction';
+import { BY_ID, execute, selectRows } from '../persistence/sql-session';
+import { fromSqlTime, toSqlTime, toSqlTimeOrNull } from '../persistence/sql-time';
+import type { StoreTransaction } from '../scheduler';
+import type { OrderRecord, OrderStatus } from './order-state';
+import type { NewOrderRow, OrderChange, OrderStates } from './order-states';
+
+const COLUMNS =
+  '(order_id, status, created_event_id, paid_event_id, order_created_at, run_at, paid_at, cancelled_at, updated_at)';
+
+interface StateRow {
+  order_id: string;
+  status: OrderStatus;
+  run_at: Date | string | null;
+  cancelled_at: Date | string | null;
+}
+
+/** Table order_states, on the connection of the unit of work (or completion) it is given. */
+export class MySqlOrderStates implements OrderStates {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async lock(tx: StoreTransaction, orderIds: string[]): Promise<Map<string, OrderRecord>> {
+    if (orderIds.length === 0) return new Map();
+    const rows = await selectRows<StateRow>(
+      sqlOf(tx),
+      `SELECT order_id, status, run_at, cancelled_at FROM order_states ${BY_ID} WHERE order_id IN (?) FOR UPDATE`,
+      [orderIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.order_id,
+        {
+          orderId: row.order_id,
+          status: row.status,
+          runAt: fromSqlTime(row.run_at),
+          cancelledAt: fromSqlTime(row.cancelled_at),
+        },
+      ]),
+    );
+  }
+
+  /** A plain INSERT: a concurrent writer's row fails it (duplicate key) and the unit of work runs again. */
+  async insert(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<void> {
+    if (rows.length === 0) return;
+    const at = toSqlTime(now);
+    await execute(sqlOf(tx), `INSERT INTO order_states ${COLUMNS} VALUES ?`, [
+      rows.map((r) => [
+        r.orderId,
+        r.status,
+        r.createdEventId,
+        r.paidEventId,
+        toSqlTimeOrNull(r.orderCreatedAt),
+        toSqlTimeOrNull(r.runAt),
+        toSqlTimeOrNull(r.paidAt),
+        toSqlTimeOrNull(r.cancelledAt),
+        at,
+      ]),
+    ]);
+  }
+
+  async update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void> {
+    const sets: string[] = ['status = ?'];
+    const values: unknown[] = [change.status];
+    const optional: Array<[string, string | Date | undefined]> = [
+      ['created_event_id', change.createdEventId],
+      ['order_created_at', change.orderCreatedAt],
+      ['paid_event_id', change.paidEventId],
+      ['paid_at', change.paidAt],
+      ['run_at', change.runAt],
+      ['cancelled_at', change.cancelledAt],
+    ];
+    for (const [column, value] of optional) {
+      if (value === undefined) continue;
+      sets.push(`${column} = ?`);
+      values.push(value instanceof Date ? toSqlTime(value) : value);
+    }
+    await execute(
+      sqlOf(tx),
+      `UPDATE order_states SET ${sets.join(', ')}, updated_at = ? WHERE order_id = ?`,
+      [...values, toSqlTime(now), orderId],
+    );
+  }
+
+  async getStatus(orderId: string): Promise<OrderStatus | null> {
+    const rows = (await this.dataSource.query('SELECT status FROM order_states WHERE order_id = ?', [
+      orderId,
+    ])) as { status: OrderStatus }[];
+    return rows[0]?.status ?? null;
+  }
+}

@@ -1,0 +1,72 @@
+import { TransactionalMap, type StoreTransaction } from '../scheduler';
+import type { OrderRecord, OrderStatus } from './order-state';
+
+/** A row to insert: a new pending order, or a tombstone (paid before created). */
+export interface NewOrderRow extends OrderRecord {
+  createdEventId: string | null;
+  paidEventId: string | null;
+  orderCreatedAt: Date | null;
+  paidAt: Date | null;
+}
+
+/** Columns a transition sets (the others keep their values). */
+export interface OrderChange {
+  status: OrderStatus;
+  createdEventId?: string;
+  orderCreatedAt?: Date;
+  paidEventId?: string;
+  paidAt?: Date;
+  runAt?: Date;
+  cancelledAt?: Date;
+}
+
+/**
+ * The orders domain's own table, read and written only inside a unit of work or a guarded run's
+ * completion (the `tx` they get), so each decision and its writes commit with the job changes.
+ */
+export interface OrderStates {
+  /** The rows of these orders (absent ones left out), locked until the transaction ends. */
+  lock(tx: StoreTransaction, orderIds: string[]): Promise<Map<string, OrderRecord>>;
+  insert(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<void>;
+  update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void>;
+  /** Committed status, outside any transaction (tests, diagnostics). */
+  getStatus(orderId: string): Promise<OrderStatus | null>;
+}
+
+export const ORDER_STATES = Symbol('ORDER_STATES');
+
+/** Embedded mode: rows staged per transaction (the memory store runs one at a time). */
+export class MemoryOrderStates implements OrderStates {
+  private readonly rows = new TransactionalMap<string, OrderRecord>();
+
+  async lock(tx: StoreTransaction, orderIds: string[]): Promise<Map<string, OrderRecord>> {
+    const found = new Map<string, OrderRecord>();
+    for (const id of orderIds) {
+      const row = this.rows.get(tx, id);
+      if (row) found.set(id, row);
+    }
+    return found;
+  }
+
+  async insert(tx: StoreTransaction, rows: NewOrderRow[]): Promise<void> {
+    for (const row of rows) {
+      const { orderId, status, runAt, cancelledAt } = row;
+      this.rows.set(tx, orderId, { orderId, status, runAt, cancelledAt });
+    }
+  }
+
+  async update(tx: StoreTransaction, orderId: string, change: OrderChange): Promise<void> {
+    const row = this.rows.get(tx, orderId);
+    if (!row) return;
+    this.rows.set(tx, orderId, {
+      ...row,
+      status: change.status,
+      runAt: change.runAt ?? row.runAt,
+      cancelledAt: change.cancelledAt ?? row.cancelledAt,
+    });
+  }
+
+  async getStatus(orderId: string): Promise<OrderStatus | null> {
+    return this.rows.peek(orderId)?.status ?? null;
+  }
+}

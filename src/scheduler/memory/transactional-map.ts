@@ -1,0 +1,40 @@
+import type { StoreTransaction } from '../ports/job-store';
+
+/**
+ * A domain table for the memory store: a Map whose writes, made inside a unit of work, stay
+ * staged (visible to that transaction only) until it commits, and vanish if it rolls back. The
+ * memory store runs one transaction at a time, so staged writes never meet each other.
+ * Values are stored as given: store immutable values (replace, never mutate in place).
+ */
+export class TransactionalMap<K, V> {
+  private readonly committed = new Map<K, V>();
+  private readonly staged = new WeakMap<StoreTransaction, Map<K, V>>();
+
+  /** The value as `tx` sees it (its own writes first). */
+  get(tx: StoreTransaction, key: K): V | undefined {
+    const own = this.staged.get(tx);
+    return own?.has(key) ? own.get(key) : this.committed.get(key);
+  }
+
+  set(tx: StoreTransaction, key: K, value: V): void {
+    let own = this.staged.get(tx);
+    if (!own) {
+      const writes = new Map<K, V>();
+      own = writes;
+      this.staged.set(tx, writes);
+      tx.afterCommit(() => {
+        for (const [k, v] of writes) this.committed.set(k, v);
+      });
+    }
+    own.set(key, value);
+  }
+
+  /** Committed state, outside any transaction (reads for diagnostics and tests). */
+  peek(key: K): V | undefined {
+    return this.committed.get(key);
+  }
+
+  get size(): number {
+    return this.committed.size;
+  }
+}
