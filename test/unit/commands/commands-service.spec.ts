@@ -4,6 +4,7 @@ import type { SchedulerCommandDto } from '../../../src/commands/dto/scheduler-co
 import type { InboundMessage } from '../../../src/messaging/inbound/inbound-message';
 import { registerPublishHandler } from '../../../src/messaging/publish-handler';
 import { eventIdFor, FakeClock, MemoryJobStore, Scheduler } from '../../../src/scheduler';
+import { eventually } from '../../support/eventually';
 
 const START = new Date('2030-01-01T00:00:00.000Z');
 let offset = 0;
@@ -101,5 +102,18 @@ describe('scheduler.commands (memory store, fake clock)', () => {
     await clock.advanceAsync(60_000);
     expect(await store.fetchUnsent(10)).toHaveLength(1);
     expect(service.stats.cancel).toEqual({ removed: 1, missing: 1, duplicate: 1 });
+  });
+
+  it('a delaySeconds: 0 command fires at once: its unit of work wakes the sleeping loop', async () => {
+    await clock.advanceAsync(1); // the loop found nothing due and sleeps until its next poll
+    const added: string[] = [];
+    scheduler.on('job.added', (e) => added.push(e.jobId));
+    await service.handleBatch([schedule('now-1', 'job-now', { delaySeconds: 0 })]);
+    expect(added).toEqual(['job-now']);
+    // No clock advance: only the wake-up after commit can make it fire.
+    await eventually('the publish', async () =>
+      (await store.fetchUnsent(10)).length === 1 ? true : undefined,
+    );
+    expect(await store.getJob('job-now')).toBeNull();
   });
 });

@@ -69,7 +69,8 @@ export function createOrdersHarness(
     owner: 'replica-1',
     batchSize: 500,
     maxConcurrency: 500,
-    maxPollMs: 1000,
+    // Adds wake the loop; a long poll keeps an hour of fake time to a few dozen ticks.
+    maxPollMs: 60_000,
   });
   const orders = new MemoryOrderStates();
   const handler = orderTimeoutHandler(TOPICS, orders, clock);
