@@ -24,7 +24,13 @@ export async function createAdminTestApp(
   env: Record<string, string> = {},
   options: { logDestination?: DestinationStream } = {},
 ): Promise<AdminTestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEYS: API_KEY, ...env });
+  // Adds and changes wake the loop; a long poll keeps hours of fake time to a few ticks.
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEYS: API_KEY,
+    SCHEDULER_MAX_POLL_MS: '60000',
+    ...env,
+  });
   const clock = new FakeClock(new Date(START));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(CLOCK)
