@@ -7,11 +7,11 @@ import { ApiProblems } from '../../admin/problem/api-problems.decorator';
 import { API_KEY_SCHEME } from '../../admin/swagger';
 import { AppConfig } from '../../app/config/app-config';
 import { orderTimeoutJobId } from '../../orders/order-state';
-import { ORDER_STORE, type OrderStore } from '../../orders/order-store';
+import { ORDER_STATES, type OrderStates } from '../../orders/order-states';
 import { eventIdFor, Scheduler } from '../../scheduler';
 import { OrderIdParamError } from './order-lookup.errors';
 
-/** Where an order is in docs/orders.md's state machine ("cancelled" is derived, as documented there). */
+/** Where an order is in docs/orders.md's state machine. */
 export type OrderStage = 'unknown' | 'pending' | 'cancelled' | 'paid' | 'late_paid' | 'paid_before_created';
 
 export interface OrderView {
@@ -37,7 +37,7 @@ export interface OrderView {
 @Controller('v1/orders')
 export class OrderLookupController {
   constructor(
-    @Inject(ORDER_STORE) private readonly orders: OrderStore,
+    @Inject(ORDER_STATES) private readonly orders: OrderStates,
     private readonly scheduler: Scheduler,
     private readonly config: AppConfig,
   ) {}
@@ -59,7 +59,9 @@ export class OrderLookupController {
       this.scheduler.getJob(jobId),
       this.scheduler.getRunHistory(jobId, 20),
     ]);
-    const fired = runs.filter((r) => r.outcome === 'success');
+    // A guarded timeout run of an order already paid succeeded and emitted nothing.
+    const succeeded = runs.filter((r) => r.outcome === 'success');
+    const fired = status === 'cancelled' || status === 'late_paid' ? succeeded : [];
     const events: OrderView['events'] = [];
     for (const run of [...fired].reverse()) {
       const at = run.scheduledAt.toISOString();
@@ -88,7 +90,7 @@ export class OrderLookupController {
     return {
       orderId,
       status,
-      stage: stageOf(status, job !== null, fired.length > 0),
+      stage: stageOf(status, job !== null, succeeded.length > 0),
       timeoutJobId: jobId,
       timeoutJob: job ? toJobDto(job) : null,
       runs: runs.map(toRunDto),
@@ -99,7 +101,14 @@ export class OrderLookupController {
 
 function stageOf(status: string | null, hasJob: boolean, fired: boolean): OrderStage {
   if (status === null) return 'unknown';
+  // Pending with its job gone after a successful run: cancelled before the status was stored.
   if (status === 'pending') return !hasJob && fired ? 'cancelled' : 'pending';
-  if (status === 'paid' || status === 'late_paid' || status === 'paid_before_created') return status;
+  if (
+    status === 'cancelled' ||
+    status === 'paid' ||
+    status === 'late_paid' ||
+    status === 'paid_before_created'
+  )
+    return status;
   return 'unknown';
 }
