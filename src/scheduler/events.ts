@@ -22,7 +22,13 @@ export interface SchedulerEventMap {
     finishedAt: Date;
     outcome: 'error' | 'timeout';
     error: unknown;
+    /** Which attempt of the scheduled run failed (1 unless retried). */
+    attempt?: number;
   };
+  /** A failed run will be attempted again at `dueAt` (its retry policy allows it). */
+  'job.retryScheduled': { jobId: string; scheduledAt: Date; attempt: number; dueAt: Date };
+  /** A run's attempts are over without success: recorded as a dead run and dead-lettered. */
+  'job.dead': { jobId: string; scheduledAt: Date; attempts: number; error: string; handler: string };
   'job.missed': { jobId: string; scheduledAt: Date; lateMs: number; misfireGraceTime: number };
   'job.maxInstances': { jobId: string; scheduledRunTimes: Date[]; maxInstances: number };
   /**

@@ -22,3 +22,10 @@ export type * from './ports/outbox-store';
 export { triggerFromJSON } from './triggers';
 export type * from './triggers/trigger';
 export type { RandomSource, TriggerOptions } from './triggers';
+export {
+  DEFAULT_RETRY_POLICY,
+  nextAttemptAt,
+  resolveRetryPolicy,
+  retryDelayMs,
+  type RetryPolicy,
+} from './retry-policy';

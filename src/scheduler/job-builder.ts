@@ -1,7 +1,15 @@
 import { v4 as uuidv4 } from 'uuid';
 
 import { SchedulerError, ValidationError } from './errors';
-import { DEFAULT_JOB_OPTIONS, type ActionSpec, type AddJobInput, type Job, type JobChanges } from './job';
+import { resolveRetryPolicy } from './retry-policy';
+import {
+  DEFAULT_JOB_OPTIONS,
+  type ActionSpec,
+  type AddJobInput,
+  type Job,
+  type JobChanges,
+  type PendingRetry,
+} from './job';
 import { copyJson } from './memory/clone';
 import { assertValidId } from './validation';
 import { triggerFromJSON, type RandomSource, type Trigger, type TriggerSpec } from './triggers';
@@ -58,6 +66,8 @@ export function validateJobFields(
   if ('id' in input && input.id !== undefined) assertValidId(input.id, `${prefix}id`, MAX_JOB_ID_LENGTH);
   if ('paused' in input && input.paused !== undefined && typeof input.paused !== 'boolean')
     fail('paused', 'must be a boolean');
+  if (input.retry !== undefined && input.retry !== null)
+    resolveRetryPolicy(input.retry, undefined, `${prefix}retry`);
 }
 
 function validateAction(action: ActionSpec, prefix: string, maxBytes: number): void {
@@ -96,6 +106,8 @@ export function buildJob(input: AddJobInput, trigger: Trigger, now: Date, prefix
     maxInstances: input.maxInstances ?? DEFAULT_JOB_OPTIONS.maxInstances,
     paused,
     nextRunTime,
+    retry: input.retry ? copyJson(input.retry) : null,
+    retryState: null,
   };
 }
 
@@ -107,9 +119,32 @@ export function applyChanges(job: Job, changes: JobChanges): Job {
   if (changes.misfireGraceTime !== undefined) next.misfireGraceTime = changes.misfireGraceTime;
   if (changes.coalesce !== undefined) next.coalesce = changes.coalesce;
   if (changes.maxInstances !== undefined) next.maxInstances = changes.maxInstances;
+  if (changes.retry !== undefined) next.retry = changes.retry ? copyJson(changes.retry) : null;
   if (changes.nextRunTime !== undefined) {
     next.nextRunTime = changes.nextRunTime === null ? null : new Date(changes.nextRunTime.getTime());
     next.paused = changes.nextRunTime === null;
   }
   return next;
+}
+
+/**
+ * A job whose regular schedule moved to `regularNext` (reschedule, resume, a new next run time):
+ * pending retries keep their times, and the job is next due at the earliest of both.
+ */
+export function withRegularNext(job: Job, regularNext: Date | null): Job {
+  const runs = job.retryState?.runs ?? [];
+  if (runs.length === 0) return { ...job, nextRunTime: regularNext, retryState: null };
+  const earliest = effectiveNextRunTime(regularNext, runs);
+  return {
+    ...job,
+    nextRunTime: job.paused ? null : earliest,
+    retryState: { scheduleNext: regularNext, runs },
+  };
+}
+
+/** When a job with this regular next run time and these pending retries is next due. */
+export function effectiveNextRunTime(regularNext: Date | null, runs: readonly PendingRetry[]): Date | null {
+  let t = regularNext ? regularNext.getTime() : Number.POSITIVE_INFINITY;
+  for (const r of runs) t = Math.min(t, r.dueAt.getTime());
+  return Number.isFinite(t) ? new Date(t) : null;
 }

@@ -1,4 +1,12 @@
+import type { RetryPolicy } from './retry-policy';
 import type { TriggerSpec } from './triggers/trigger';
+
+/** A retry policy as a job gives it: any part left out comes from the scheduler's. */
+export interface RetryPolicyInput {
+  maxAttempts?: number;
+  backoff?: Partial<RetryPolicy['backoff']>;
+  maxEventAgeSeconds?: number;
+}
 
 /** Any JSON value: jobs, actions and events are stored as JSON, never as code. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -25,6 +33,24 @@ export const DEFAULT_JOB_OPTIONS: Readonly<JobOptions> = Object.freeze({
   maxInstances: 1,
 });
 
+/** The next attempt of a run whose earlier attempt failed (see RetryPolicy). */
+export interface PendingRetry {
+  /** The run's scheduled time: every attempt of it emits the same event ids. */
+  scheduledAt: Date;
+  /** The attempt this will be (2 for the first retry). */
+  attempt: number;
+  dueAt: Date;
+}
+
+/**
+ * Retries waiting on a job. While any wait, the job's `nextRunTime` is the earliest of them and
+ * of `scheduleNext`, the position of its regular schedule.
+ */
+export interface RetryState {
+  scheduleNext: Date | null;
+  runs: PendingRetry[];
+}
+
 /** A job as the store keeps it. `trigger` and `action` are plain JSON. */
 export interface Job extends JobOptions {
   id: string;
@@ -36,6 +62,10 @@ export interface Job extends JobOptions {
   nextRunTime: Date | null;
   /** Bumped by the store on every write; lets SQL stores do optimistic updates. */
   version?: number;
+  /** The job's own retry policy (partial, completed from the scheduler's); null = the scheduler's. */
+  retry?: RetryPolicyInput | null;
+  /** Failed runs waiting for their next attempt. */
+  retryState?: RetryState | null;
 }
 
 /** What a caller passes to `Scheduler.addJob`. */
@@ -48,6 +78,7 @@ export interface AddJobInput extends Partial<JobOptions> {
   /** Overrides the first run time the trigger would give. */
   nextRunTime?: Date | null;
   replaceExisting?: boolean;
+  retry?: RetryPolicyInput | null;
 }
 
 /** What `Scheduler.modifyJob` may change (not the trigger: that is `rescheduleJob`). */
@@ -55,4 +86,5 @@ export interface JobChanges extends Partial<JobOptions> {
   name?: string;
   action?: ActionSpec;
   nextRunTime?: Date | null;
+  retry?: RetryPolicyInput | null;
 }

@@ -1,13 +1,16 @@
 import { computeDueRuns, splitDueRuns } from './due-runs';
-import { UnknownHandlerError } from './errors';
+import { isRetryableFailure, UnknownHandlerError } from './errors';
+import { effectiveNextRunTime } from './job-builder';
+import { eventIdFor } from './outbox';
+import { nextAttemptAt, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
 import type { SchedulerEventMap, TypedEmitter } from './events';
 import type { ExecutionResult, Executor } from './executor/executor';
 import { createRunContext, type ActionHandler } from './handlers';
-import type { Job } from './job';
+import type { Job, PendingRetry } from './job';
 import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
 import type { Clock } from './ports/clock';
-import type { GuardedEvents, JobStore, RunCompletion, RunGuard, RunRecord } from './ports/job-store';
+import type { DeadRun, GuardedEvents, JobStore, RunCompletion, RunGuard, RunRecord } from './ports/job-store';
 import { TriggerCache } from './trigger-cache';
 import type { RandomSource, Trigger } from './triggers';
 
@@ -21,6 +24,10 @@ export interface HeldJob {
   records: RunRecord[];
   events: OutboxEvent[];
   guarded: GuardedEvents[];
+  /** Failed runs waiting for another attempt (as acquired, plus those failing here). */
+  retries: PendingRetry[];
+  /** Runs that died here (attempts used up, too old, or a permanent failure). */
+  dead: Array<Omit<DeadRun, 'id'>>;
   /** The schedule's position, moved on here while the job is held. */
   nextRunTime: Date | null;
   /** False for an on-demand run (schedule left as stored) or once the job was changed meanwhile. */
@@ -37,6 +44,10 @@ export interface RunDispatcherDeps {
   handlers: ReadonlyMap<string, ActionHandler>;
   emitter: TypedEmitter<SchedulerEventMap>;
   random: RandomSource;
+  /** The policy of jobs without their own (a job's own is completed from it). */
+  retryPolicy: RetryPolicy;
+  /** Where a dead run is announced (DESIGN.md section 6); null: nowhere. */
+  deadLetterTopic: string | null;
   complete(completion: RunCompletion): void;
   /** An instance ended: capacity freed or a completion queued; the loop may want to look again. */
   onInstanceEnd(): void;
@@ -71,8 +82,20 @@ export class RunDispatcher {
       void this.pauseUnreadable(held, error);
       return;
     }
-    this.processDue(held, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    this.processRetries(held, now);
+    this.processDue(held, now);
     this.maybeFinalize(held);
+  }
+
+  /** Attempts whose time has come, as far as maxInstances allows; the others stay pending. */
+  private processRetries(held: HeldJob, now: Date): void {
+    const due = held.retries.filter((r) => r.dueAt <= now).sort((a, b) => +a.dueAt - +b.dueAt);
+    for (const retry of due) {
+      if (held.inFlight >= held.job.maxInstances) break;
+      held.retries.splice(held.retries.indexOf(retry), 1);
+      this.startInstance(held, [retry.scheduledAt], retry.attempt);
+    }
   }
 
   /**
@@ -189,7 +212,9 @@ export class RunDispatcher {
       records: [],
       events: [],
       guarded: [],
-      nextRunTime: job.nextRunTime,
+      retries: job.retryState ? job.retryState.runs.map((r) => ({ ...r })) : [],
+      dead: [],
+      nextRunTime: job.retryState ? job.retryState.scheduleNext : job.nextRunTime,
       ownsSchedule,
       finalized: false,
       completion: null,
@@ -239,17 +264,17 @@ export class RunDispatcher {
     });
   }
 
-  private startInstance(held: HeldJob, runTimes: Date[]): void {
+  private startInstance(held: HeldJob, runTimes: Date[], attempt = 1): void {
     held.inFlight++;
     this.deps.emitter.emit('job.submitted', { jobId: held.job.id, scheduledRunTimes: runTimes });
-    void this.runInstance(held, runTimes);
+    void this.runInstance(held, runTimes, attempt);
   }
 
   /** One instance runs its run times in sequence (a backlog without coalesce), as APScheduler does. */
-  private async runInstance(held: HeldJob, runTimes: Date[]): Promise<void> {
+  private async runInstance(held: HeldJob, runTimes: Date[], attempt: number): Promise<void> {
     try {
       for (const scheduledAt of runTimes) {
-        const aborted = await this.runOnce(held, scheduledAt);
+        const aborted = await this.runOnce(held, scheduledAt, attempt);
         if (aborted) return;
       }
     } finally {
@@ -260,7 +285,7 @@ export class RunDispatcher {
   }
 
   /** Returns true when the run was aborted by shutdown (nothing is recorded then). */
-  private async runOnce(held: HeldJob, scheduledAt: Date): Promise<boolean> {
+  private async runOnce(held: HeldJob, scheduledAt: Date, attempt: number): Promise<boolean> {
     const { job } = held;
     const handler = this.deps.handlers.get(job.action.handler);
     let events: OutboxEvent[] = [];
@@ -287,7 +312,7 @@ export class RunDispatcher {
     if (result.outcome === 'aborted' || held.finalized) return true;
     const { startedAt, finishedAt } = result;
     if (result.outcome === 'success') {
-      held.records.push({ scheduledAt, startedAt, finishedAt, outcome: 'success', error: null });
+      held.records.push({ scheduledAt, startedAt, finishedAt, outcome: 'success', error: null, attempt });
       const check = guard();
       if (check) held.guarded.push({ guard: check, events });
       else held.events.push(...events);
@@ -300,13 +325,8 @@ export class RunDispatcher {
       });
     } else {
       // A failed or timed-out run's events are discarded: only successful runs publish.
-      held.records.push({
-        scheduledAt,
-        startedAt,
-        finishedAt,
-        outcome: result.outcome,
-        error: describe(result.error),
-      });
+      const error = describe(result.error);
+      held.records.push({ scheduledAt, startedAt, finishedAt, outcome: result.outcome, error, attempt });
       this.deps.emitter.emit('job.error', {
         jobId: job.id,
         scheduledAt,
@@ -314,14 +334,64 @@ export class RunDispatcher {
         finishedAt,
         outcome: result.outcome,
         error: result.error,
+        attempt,
       });
+      this.afterFailure(held, scheduledAt, attempt, finishedAt, result.error, error);
     }
     return false;
+  }
+
+  /** Another attempt later, or the run is dead: recorded, announced, kept for redrive. */
+  private afterFailure(
+    held: HeldJob,
+    scheduledAt: Date,
+    attempt: number,
+    failedAt: Date,
+    cause: unknown,
+    error: string,
+  ): void {
+    const { job } = held;
+    const policy = resolveRetryPolicy(job.retry, this.deps.retryPolicy);
+    const retryAt =
+      isRetryableFailure(cause) && held.retries.length < MAX_PENDING_RETRIES
+        ? nextAttemptAt(policy, scheduledAt, attempt, failedAt, this.deps.random)
+        : null;
+    if (retryAt) {
+      held.retries.push({ scheduledAt, attempt: attempt + 1, dueAt: retryAt });
+      this.deps.emitter.emit('job.retryScheduled', {
+        jobId: job.id,
+        scheduledAt,
+        attempt: attempt + 1,
+        dueAt: retryAt,
+      });
+      return;
+    }
+    held.dead.push({
+      jobId: job.id,
+      scheduledAt,
+      attempts: attempt,
+      lastError: error,
+      handler: job.action.handler,
+      deadAt: failedAt,
+      job: cloneJob({ ...job, retryState: null }),
+    });
+    if (this.deps.deadLetterTopic)
+      held.events.push(deadLetterEvent(this.deps.deadLetterTopic, job, scheduledAt, attempt, error));
+    this.deps.emitter.emit('job.dead', {
+      jobId: job.id,
+      scheduledAt,
+      attempts: attempt,
+      error,
+      handler: job.action.handler,
+    });
   }
 
   private maybeFinalize(held: HeldJob): void {
     if (held.finalized || held.inFlight > 0) return;
     held.finalized = true;
+    const acquired = held.job.retryState ? held.job.retryState.scheduleNext : held.job.nextRunTime;
+    const scheduleNext = held.ownsSchedule ? held.nextRunTime : acquired;
+    const retries = held.retries.sort((a, b) => +a.dueAt - +b.dueAt);
     held.completion = {
       jobId: held.job.id,
       version: held.job.version,
@@ -329,10 +399,42 @@ export class RunDispatcher {
       runs: held.records.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime()),
       events: held.events,
       ...(held.guarded.length > 0 ? { guarded: held.guarded } : {}),
-      nextRunTime: held.ownsSchedule ? held.nextRunTime : held.job.nextRunTime,
+      nextRunTime: effectiveNextRunTime(scheduleNext, retries),
+      retryState: retries.length > 0 ? { scheduleNext, runs: retries } : null,
+      ...(held.dead.length > 0 ? { deadRuns: held.dead } : {}),
     };
     this.deps.complete(held.completion);
   }
+}
+
+/** A job keeps at most this many failed runs waiting; a run failing beyond that is dead at once. */
+const MAX_PENDING_RETRIES = 100;
+export const DEAD_LETTER_EVENT_KIND = 'dead-letter';
+
+/** `{eventId, kind:"run", jobId, scheduledAt, attempts, lastError, handler}` (DESIGN.md section 6). */
+function deadLetterEvent(
+  topic: string,
+  job: Job,
+  scheduledAt: Date,
+  attempts: number,
+  lastError: string,
+): OutboxEvent {
+  const eventId = eventIdFor(job.id, scheduledAt, DEAD_LETTER_EVENT_KIND);
+  return {
+    eventId,
+    topic,
+    key: job.id,
+    value: {
+      eventId,
+      kind: 'run',
+      jobId: job.id,
+      scheduledAt: scheduledAt.toISOString(),
+      attempts,
+      lastError,
+      handler: job.action.handler,
+    },
+    headers: { 'x-event-id': eventId },
+  };
 }
 
 function describe(error: unknown): string {

@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { v4 as uuidv4 } from 'uuid';
 
 import { ValidationError } from './errors';
+import type { RetryPolicyInput } from './job';
+import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
 import type { Clock } from './ports/clock';
 import type { JobStore } from './ports/job-store';
 import type { RandomSource } from './triggers';
@@ -35,9 +37,18 @@ export interface SchedulerOptions {
   maxActionBytes?: number;
   /** Replace the in-process executor (it then owns concurrency and timeouts). */
   executor?: Executor;
+  /**
+   * Retry policy of jobs without their own, completed from DEFAULT_RETRY_POLICY. Default: one
+   * attempt (a failed run is dead at once, as APScheduler runs a job once); the service sets more.
+   */
+  retryPolicy?: RetryPolicyInput;
+  /** Topic a dead run is announced on, through the outbox. Default null: not announced. */
+  deadLetterTopic?: string | null;
 }
 
-export type ResolvedSchedulerOptions = Required<Omit<SchedulerOptions, 'executor'>> & { executor?: Executor };
+export type ResolvedSchedulerOptions = Required<
+  Omit<SchedulerOptions, 'executor' | 'retryPolicy' | 'deadLetterTopic'>
+> & { executor?: Executor; retryPolicy: RetryPolicy; deadLetterTopic: string | null };
 
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
   const resolved: ResolvedSchedulerOptions = {
@@ -54,6 +65,12 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     random: options.random ?? Math.random,
     maxActionBytes: options.maxActionBytes ?? DEFAULT_MAX_ACTION_BYTES,
     executor: options.executor,
+    retryPolicy: resolveRetryPolicy(
+      options.retryPolicy ?? { maxAttempts: 1 },
+      DEFAULT_RETRY_POLICY,
+      'retryPolicy',
+    ),
+    deadLetterTopic: options.deadLetterTopic ?? null,
   };
   if (!resolved.store) throw new ValidationError('store', 'a job store is required');
   const positive: (keyof ResolvedSchedulerOptions)[] = [

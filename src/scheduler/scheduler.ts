@@ -14,8 +14,8 @@ import { InProcessExecutor } from './executor/in-process-executor';
 import type { Executor } from './executor/executor';
 import type { ActionHandler, HandlerOptions } from './handlers';
 import type { ActionSpec, AddJobInput, Job, JobChanges } from './job';
-import { applyChanges, buildJob, parseTrigger, validateJobFields } from './job-builder';
-import type { JobListQuery, RunHistoryEntry } from './ports/job-store';
+import { applyChanges, buildJob, parseTrigger, validateJobFields, withRegularNext } from './job-builder';
+import type { DeadRun, DeadRunQuery, JobListQuery, RunHistoryEntry } from './ports/job-store';
 import { RunDispatcher } from './run-dispatcher';
 import { SchedulerLoop, type LoopMode } from './scheduler-loop';
 import { SchedulerTransaction, type UnitOfWorkChanges } from './scheduler-transaction';
@@ -79,6 +79,8 @@ export class Scheduler {
       handlers: this.handlers,
       emitter: this.emitter,
       random: this.o.random,
+      retryPolicy: this.o.retryPolicy,
+      deadLetterTopic: this.o.deadLetterTopic,
       complete: (completion) => this.batcher.add(completion),
       onInstanceEnd: () => this.loop.runEnded(),
     });
@@ -252,7 +254,8 @@ export class Scheduler {
   async modifyJob(id: string, changes: JobChanges): Promise<Job> {
     validateJobFields(changes, '', this.o.maxActionBytes);
     if (changes.action) this.requireAction(changes.action, 'action');
-    const job = applyChanges(await this.require(id), changes);
+    let job = applyChanges(await this.require(id), changes);
+    if (changes.nextRunTime !== undefined) job = withRegularNext(job, job.nextRunTime);
     await this.o.store.updateJob(job);
     return this.afterChange(job, 'job.modified');
   }
@@ -260,10 +263,11 @@ export class Scheduler {
   /** New trigger; the next run time is its first fire from now (none while paused). */
   async rescheduleJob(id: string, triggerSpec: TriggerSpec): Promise<Job> {
     const trigger = this.anchored(parseTrigger(triggerSpec, this.o.random));
-    const job = { ...(await this.require(id)), trigger: trigger.toJSON() };
-    job.nextRunTime = job.paused ? null : trigger.getNextFireTime(null, this.o.clock.now());
-    if (!job.paused && job.nextRunTime === null)
+    const current = { ...(await this.require(id)), trigger: trigger.toJSON() };
+    const regularNext = current.paused ? null : trigger.getNextFireTime(null, this.o.clock.now());
+    if (!current.paused && regularNext === null)
       throw new ValidationError('trigger', 'the trigger never fires');
+    const job = withRegularNext(current, regularNext);
     await this.o.store.updateJob(job);
     return this.afterChange(job, 'job.modified');
   }
@@ -281,11 +285,11 @@ export class Scheduler {
     const current = await this.require(id);
     const trigger = this.anchored(parseTrigger(current.trigger, this.o.random));
     const next = trigger.getNextFireTime(null, this.o.clock.now());
-    if (next === null) {
+    if (next === null && !current.retryState?.runs.length) {
       await this.removeJob(id);
       return null;
     }
-    const job: Job = { ...current, trigger: trigger.toJSON(), paused: false, nextRunTime: next };
+    const job = withRegularNext({ ...current, trigger: trigger.toJSON(), paused: false }, next);
     await this.o.store.updateJob(job);
     return this.afterChange(job, 'job.modified');
   }
@@ -317,6 +321,26 @@ export class Scheduler {
 
   getRunHistory(jobId: string, limit = 50): Promise<RunHistoryEntry[]> {
     return this.o.store.getRunHistory(jobId, limit);
+  }
+
+  listDeadRuns(query: DeadRunQuery): Promise<DeadRun[]> {
+    return this.o.store.listDeadRuns(query);
+  }
+
+  getDeadRun(id: string): Promise<DeadRun | null> {
+    return this.o.store.getDeadRun(id);
+  }
+
+  /** A dead run gets a new set of attempts, the first one now (JobStore.redriveDeadRun). */
+  async redriveDeadRun(id: string): Promise<'redriven' | 'settled' | 'missing' | 'busy'> {
+    const now = this.o.clock.now();
+    const result = await this.o.store.redriveDeadRun(id, now);
+    if (result === 'redriven') this.loop.wakeFor(now);
+    return result;
+  }
+
+  discardDeadRun(id: string): Promise<'discarded' | 'settled' | 'missing'> {
+    return this.o.store.discardDeadRun(id, this.o.clock.now());
   }
 
   /** One run now, outside the schedule (its next run time is left alone). */

@@ -1,4 +1,4 @@
-import type { Job } from '../job';
+import type { Job, RetryState } from '../job';
 import type { OutboxEvent } from '../outbox';
 
 /**
@@ -11,6 +11,20 @@ export function cloneJob(job: Job): Job {
     trigger: copyJson(job.trigger),
     action: copyJson(job.action),
     nextRunTime: job.nextRunTime === null ? null : new Date(job.nextRunTime.getTime()),
+    retry: job.retry ? copyJson(job.retry) : null,
+    retryState: cloneRetryState(job.retryState),
+  };
+}
+
+export function cloneRetryState(state: RetryState | null | undefined): RetryState | null {
+  if (!state) return null;
+  return {
+    scheduleNext: state.scheduleNext === null ? null : new Date(state.scheduleNext.getTime()),
+    runs: state.runs.map((r) => ({
+      scheduledAt: new Date(r.scheduledAt.getTime()),
+      attempt: r.attempt,
+      dueAt: new Date(r.dueAt.getTime()),
+    })),
   };
 }
 

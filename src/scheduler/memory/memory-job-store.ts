@@ -6,6 +6,8 @@ import type {
   AcquireJobRequest,
   AcquireRequest,
   CompleteResult,
+  DeadRun,
+  DeadRunQuery,
   JobCounts,
   JobListQuery,
   JobStore,
@@ -23,7 +25,9 @@ import type {
 import { SystemClock } from '../clocks/system-clock';
 import { compareJobListKeys, matchesJobListQuery } from '../job-list';
 import { BinaryHeap } from './binary-heap';
-import { cloneJob } from './clone';
+import { cloneJob, cloneRetryState } from './clone';
+import { MemoryDeadRuns } from './memory-dead-runs';
+import { withRegularNext } from '../job-builder';
 import { MemoryOutbox } from './memory-outbox';
 import { MemoryTransaction, type MemoryTables } from './memory-transaction';
 import { MemoryRunHistory } from './memory-run-history';
@@ -67,6 +71,7 @@ export class MemoryJobStore implements JobStore, OutboxStore {
   private readonly leases = new BinaryHeap<HeapItem>(byTimeThenId);
   private readonly outbox = new MemoryOutbox();
   private readonly history: MemoryRunHistory;
+  private readonly deadRuns = new MemoryDeadRuns();
   private readonly clock: Clock;
   private version = 0;
   private stamp = 0;
@@ -294,6 +299,7 @@ export class MemoryJobStore implements JobStore, OutboxStore {
       const changed = entry !== undefined && entry.job.version !== c.version;
       for (const run of c.runs) this.history.append({ ...run, jobId: c.jobId, owner });
       this.outbox.append(c.events, createdAt);
+      this.deadRuns.add(c.deadRuns ?? []);
       guarded.get(c)?.commit();
       // Removed while it ran: history and events stay committed, nothing else to do.
       if (!entry) continue;
@@ -303,11 +309,59 @@ export class MemoryJobStore implements JobStore, OutboxStore {
           continue;
         }
         entry.job.nextRunTime = c.nextRunTime === null ? null : new Date(c.nextRunTime.getTime());
+        entry.job.retryState = cloneRetryState(c.retryState);
+      } else if (c.retryState) {
+        // The change wins for the schedule; the failed runs still get their next attempts.
+        const scheduleNext = entry.job.retryState ? entry.job.retryState.scheduleNext : entry.job.nextRunTime;
+        entry.job = withRegularNext(
+          { ...entry.job, retryState: cloneRetryState(c.retryState) },
+          scheduleNext,
+        );
       }
       if (entry.leaseOwner === owner) this.release(entry);
     }
     this.compactIfNeeded();
     return { leaseLost };
+  }
+
+  async listDeadRuns(query: DeadRunQuery): Promise<DeadRun[]> {
+    return this.deadRuns.list(query);
+  }
+
+  async getDeadRun(id: string): Promise<DeadRun | null> {
+    return this.deadRuns.get(id);
+  }
+
+  async redriveDeadRun(id: string, now: Date): Promise<'redriven' | 'settled' | 'missing' | 'busy'> {
+    const dead = this.deadRuns.get(id);
+    if (!dead) return 'missing';
+    if (dead.settledAs) return 'settled';
+    if (this.tables.isLeased(dead.jobId)) return 'busy';
+    const retry = { scheduledAt: dead.scheduledAt, attempt: 1, dueAt: now };
+    const entry = this.jobs.get(dead.jobId);
+    if (entry) {
+      const { job } = entry;
+      const scheduleNext = job.retryState ? job.retryState.scheduleNext : job.nextRunTime;
+      const runs = [...(job.retryState?.runs ?? []), retry];
+      this.replace(withRegularNext({ ...job, retryState: { scheduleNext, runs } }, scheduleNext));
+    } else {
+      this.insert({
+        ...dead.job,
+        paused: false,
+        nextRunTime: now,
+        retryState: { scheduleNext: null, runs: [retry] },
+      });
+    }
+    this.deadRuns.settle(id, 'redriven', now);
+    return 'redriven';
+  }
+
+  async discardDeadRun(id: string, now: Date): Promise<'discarded' | 'settled' | 'missing'> {
+    const dead = this.deadRuns.get(id);
+    if (!dead) return 'missing';
+    if (dead.settledAs) return 'settled';
+    this.deadRuns.settle(id, 'discarded', now);
+    return 'discarded';
   }
 
   async releaseJobs(owner: string, jobIds: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Job } from '../job';
+import type { Job, RetryState } from '../job';
 import type { OutboxEvent } from '../outbox';
 
 /**
@@ -96,6 +96,17 @@ export interface JobStore {
    * completion sees either all of a unit of work or none of it).
    */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+
+  /** Dead runs not yet redriven or discarded, oldest id first. */
+  listDeadRuns(query: DeadRunQuery): Promise<DeadRun[]>;
+  getDeadRun(id: string): Promise<DeadRun | null>;
+  /**
+   * Gives a dead run a new set of attempts, due at `now`: on its job when the job still exists,
+   * else on the job brought back from the dead run's copy. Atomic; a dead run is redriven or
+   * discarded once ('settled' otherwise). 'busy' when its job is running now (try again later).
+   */
+  redriveDeadRun(id: string, now: Date): Promise<'redriven' | 'settled' | 'missing' | 'busy'>;
+  discardDeadRun(id: string, now: Date): Promise<'discarded' | 'settled' | 'missing'>;
 }
 
 /**
@@ -198,6 +209,32 @@ export interface RunRecord {
   finishedAt: Date | null;
   outcome: RunOutcome;
   error: string | null;
+  /** Which attempt of the scheduled run this was (1 unless retried). */
+  attempt?: number;
+}
+
+/** A run whose attempts are used up (or too old to try again): kept until redriven or discarded. */
+export interface DeadRun {
+  /** Store-assigned. */
+  id: string;
+  jobId: string;
+  scheduledAt: Date;
+  attempts: number;
+  lastError: string;
+  handler: string;
+  deadAt: Date;
+  /** The job as it was, so a redrive can bring back a one-shot job that has ended. */
+  job: Job;
+  /** Set once it was redriven (retried again) or discarded; it is then no longer listed. */
+  settledAt?: Date | null;
+  settledAs?: 'redriven' | 'discarded' | null;
+}
+
+export interface DeadRunQuery {
+  jobId?: string;
+  /** Keyset: only dead runs with an id after this one. */
+  after?: string;
+  limit: number;
 }
 
 export interface RunCompletion {
@@ -210,6 +247,10 @@ export interface RunCompletion {
   guarded?: GuardedEvents[];
   /** The job's next run time after these runs; null when it will never run again (the job is removed). */
   nextRunTime: Date | null;
+  /** Retries still waiting after these runs (null: none); stored with the job. */
+  retryState?: RetryState | null;
+  /** Runs that died in this completion (id is assigned by the store). */
+  deadRuns?: Array<Omit<DeadRun, 'id'>>;
 }
 
 export interface CompleteResult {

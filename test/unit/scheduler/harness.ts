@@ -22,6 +22,8 @@ const EVENT_NAMES: SchedulerEventName[] = [
   'job.error',
   'job.missed',
   'job.maxInstances',
+  'job.retryScheduled',
+  'job.dead',
   'scheduler.started',
   'scheduler.shutdown',
   'scheduler.error',
