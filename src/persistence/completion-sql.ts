@@ -2,7 +2,11 @@ import type { OutboxEvent } from '../scheduler/outbox';
 import type { CompleteResult, RunCompletion, StoreTransaction } from '../scheduler/ports/job-store';
 import { insertOutboxRows } from './outbox-sql';
 import { BY_ID, execute, selectRows, type Sql } from './sql-session';
-import { toSqlTime, toSqlTimeOrNull } from './sql-time';
+import { fromSqlTime, toSqlTime, toSqlTimeOrNull } from './sql-time';
+import { insertDeadRuns } from './dead-run-sql';
+import { retryStateFromJson, retryStateToJson } from './job-row';
+import { effectiveNextRunTime } from '../scheduler/job-builder';
+import type { RetryState } from '../scheduler/job';
 
 const RUN_INSERT_CHUNK = 1000;
 
@@ -11,6 +15,14 @@ interface LockedJob {
   version: number | string;
   paused: number | boolean;
   lease_owner: string | null;
+  next_run_time: Date | string | null;
+  retry_state: unknown;
+}
+
+/** A job row's new schedule: its next run time and pending retries. */
+interface NextState {
+  next: Date | null;
+  retryState: RetryState | null;
 }
 
 /** What each completion does to its job row, decided under the row locks. */
@@ -19,8 +31,8 @@ interface CompletionPlan {
   leaseLost: string[];
   /** One-shot finished (nextRunTime null, not paused) with no change during the run: delete the row. */
   finish: string[];
-  /** Lease to release, with the next run time to store, or undefined when a change made during the run wins. */
-  release: Map<string, Date | null | undefined>;
+  /** Lease to release, with the state to store, or undefined when a change made during the run wins. */
+  release: Map<string, NextState | undefined>;
 }
 
 /** The port's rules (and the memory store's), applied to rows read FOR UPDATE. */
@@ -43,16 +55,32 @@ function plan(owner: string, completions: RunCompletion[], locked: LockedJob[]):
     }
     result.applied.push(completion);
     if (row.lease_owner === owner) {
-      if (changed) result.release.set(row.id, undefined);
+      if (changed)
+        result.release.set(
+          row.id,
+          completion.retryState ? afterChange(row, completion.retryState) : undefined,
+        );
       else if (completion.nextRunTime === null && !Number(row.paused)) result.finish.push(row.id);
       // A paused job's on-demand run keeps the job, with no next run time.
-      else result.release.set(row.id, completion.nextRunTime);
+      else
+        result.release.set(row.id, {
+          next: completion.nextRunTime,
+          retryState: completion.retryState ?? null,
+        });
     }
     // A second completion for the same job in one batch no longer holds the lease.
     row.lease_owner = null;
     row.version = -1;
   }
   return result;
+}
+
+/** The change made during the run keeps its schedule; the failed runs still get their attempts. */
+function afterChange(row: LockedJob, retryState: RetryState): NextState {
+  const stored = retryStateFromJson(row.retry_state);
+  const scheduleNext = stored ? stored.scheduleNext : fromSqlTime(row.next_run_time);
+  const next = Number(row.paused) ? null : effectiveNextRunTime(scheduleNext, retryState.runs);
+  return { next, retryState: { scheduleNext, runs: retryState.runs } };
 }
 
 async function insertRunRows(sql: Sql, owner: string, completions: RunCompletion[]): Promise<void> {
@@ -65,12 +93,13 @@ async function insertRunRows(sql: Sql, owner: string, completions: RunCompletion
       run.outcome,
       run.error,
       owner,
+      run.attempt ?? 1,
     ]),
   );
   for (let i = 0; i < rows.length; i += RUN_INSERT_CHUNK) {
     await execute(
       sql,
-      'INSERT INTO scheduler_job_runs (job_id, scheduled_at, started_at, finished_at, outcome, error, owner) VALUES ?',
+      'INSERT INTO scheduler_job_runs (job_id, scheduled_at, started_at, finished_at, outcome, error, owner, attempt) VALUES ?',
       [rows.slice(i, i + RUN_INSERT_CHUNK)],
     );
   }
@@ -80,24 +109,30 @@ async function insertRunRows(sql: Sql, owner: string, completions: RunCompletion
 async function releaseRows(
   sql: Sql,
   owner: string,
-  release: Map<string, Date | null | undefined>,
+  release: Map<string, NextState | undefined>,
   now: Date,
 ): Promise<void> {
   if (release.size === 0) return;
   const cases: string[] = [];
   const caseValues: unknown[] = [];
-  for (const [id, next] of release) {
-    if (next === undefined) continue;
+  const retryCases: string[] = [];
+  const retryValues: unknown[] = [];
+  for (const [id, state] of release) {
+    if (state === undefined) continue;
     cases.push('WHEN ? THEN ?');
-    caseValues.push(id, toSqlTimeOrNull(next));
+    caseValues.push(id, toSqlTimeOrNull(state.next));
+    retryCases.push('WHEN ? THEN ?');
+    retryValues.push(id, retryStateToJson(state.retryState));
   }
   const nextRunTime =
     cases.length > 0 ? `CASE id ${cases.join(' ')} ELSE next_run_time END` : 'next_run_time';
+  const retryState =
+    retryCases.length > 0 ? `CASE id ${retryCases.join(' ')} ELSE retry_state END` : 'retry_state';
   await execute(
     sql,
-    `UPDATE scheduler_jobs ${BY_ID} SET next_run_time = ${nextRunTime}, lease_owner = NULL, lease_expiry = NULL, ` +
-      'running = 0, updated_at = ? WHERE lease_owner = ? AND id IN (?)',
-    [...caseValues, toSqlTime(now), owner, [...release.keys()]],
+    `UPDATE scheduler_jobs ${BY_ID} SET next_run_time = ${nextRunTime}, retry_state = ${retryState}, ` +
+      'lease_owner = NULL, lease_expiry = NULL, running = 0, updated_at = ? WHERE lease_owner = ? AND id IN (?)',
+    [...caseValues, ...retryValues, toSqlTime(now), owner, [...release.keys()]],
   );
 }
 
@@ -132,12 +167,16 @@ export async function applyCompletions(
   const ids = [...new Set(completions.map((c) => c.jobId))];
   const locked = await selectRows<LockedJob>(
     sql,
-    `SELECT id, version, paused, lease_owner FROM scheduler_jobs ${BY_ID} WHERE id IN (?) FOR UPDATE`,
+    `SELECT id, version, paused, lease_owner, next_run_time, retry_state FROM scheduler_jobs ${BY_ID} WHERE id IN (?) FOR UPDATE`,
     [ids],
   );
   const p = plan(owner, completions, locked);
   const events = await eventsToCommit(p.applied, tx);
   await insertRunRows(sql, owner, p.applied);
+  await insertDeadRuns(
+    sql,
+    p.applied.flatMap((c) => c.deadRuns ?? []),
+  );
   await insertOutboxRows(sql, events, now);
   if (p.finish.length > 0) {
     await execute(sql, `DELETE j FROM scheduler_jobs AS j ${BY_ID} WHERE j.lease_owner = ? AND j.id IN (?)`, [

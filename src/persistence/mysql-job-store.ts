@@ -12,6 +12,8 @@ import type {
   AcquireJobRequest,
   AcquireRequest,
   CompleteResult,
+  DeadRun,
+  DeadRunQuery,
   JobCounts,
   JobListQuery,
   JobStore,
@@ -30,6 +32,7 @@ import type {
 import { claimDueJobs, claimOneJob, extendLeaseRows, releaseLeaseRows, selectNextRunTime } from './claim-sql';
 import { applyCompletions } from './completion-sql';
 import { JOB_COLUMNS, type JobRow, jobUpdateAssignments, rowToJob } from './job-row';
+import { discardDeadRunRow, redriveDeadRunRow, selectDeadRun, selectDeadRuns } from './dead-run-sql';
 import { ADD_JOBS_CHUNK, insertJob } from './job-write-sql';
 import { MySqlStoreTransaction } from './mysql-transaction';
 import { countJobRows, selectJobPage } from './list-sql';
@@ -248,7 +251,7 @@ export class MySqlJobStore implements JobStore, OutboxStore {
     const rows = await this.auto('getRunHistory', (sql) =>
       selectRows<RunRow>(
         sql,
-        'SELECT job_id, scheduled_at, started_at, finished_at, outcome, error, owner FROM scheduler_job_runs ' +
+        'SELECT job_id, scheduled_at, started_at, finished_at, outcome, error, owner, attempt FROM scheduler_job_runs ' +
           'WHERE job_id = ? ORDER BY id DESC LIMIT ?',
         [jobId, Math.max(0, Math.floor(limit))],
       ),
@@ -306,6 +309,22 @@ export class MySqlJobStore implements JobStore, OutboxStore {
   async append(events: OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.tx('append', (sql) => insertOutboxRows(sql, events, this.clock.now()));
+  }
+
+  async listDeadRuns(query: DeadRunQuery): Promise<DeadRun[]> {
+    return this.auto('listDeadRuns', (sql) => selectDeadRuns(sql, query));
+  }
+
+  async getDeadRun(id: string): Promise<DeadRun | null> {
+    return this.auto('getDeadRun', (sql) => selectDeadRun(sql, id));
+  }
+
+  async redriveDeadRun(id: string, now: Date): Promise<'redriven' | 'settled' | 'missing' | 'busy'> {
+    return this.tx('redriveDeadRun', (sql) => redriveDeadRunRow(sql, id, now));
+  }
+
+  async discardDeadRun(id: string, now: Date): Promise<'discarded' | 'settled' | 'missing'> {
+    return this.tx('discardDeadRun', (sql) => discardDeadRunRow(sql, id, now));
   }
 
   /** A single autocommit statement (or read) on one pooled connection. */

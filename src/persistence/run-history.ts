@@ -10,6 +10,7 @@ export interface RunRow {
   outcome: string;
   error: string | null;
   owner: string;
+  attempt?: number | string;
 }
 
 export function rowToRunHistory(row: RunRow): RunHistoryEntry {
@@ -21,6 +22,7 @@ export function rowToRunHistory(row: RunRow): RunHistoryEntry {
     outcome: row.outcome as RunOutcome,
     error: row.error,
     owner: row.owner,
+    attempt: row.attempt === undefined ? 1 : Number(row.attempt),
   };
 }
 

@@ -25,6 +25,8 @@ export function makeJob(id: string, next: number | null, extra: Partial<Job> = {
     maxInstances: 1,
     paused: false,
     nextRunTime: next === null ? null : at(next),
+    retry: null,
+    retryState: null,
     ...extra,
   };
 }
@@ -43,6 +45,7 @@ function run(scheduled: number, outcome: RunRecord['outcome'] = 'success'): RunR
     finishedAt: ran ? at(scheduled + 0.5) : null,
     outcome,
     error: outcome === 'error' ? 'boom' : null,
+    attempt: 1,
   };
 }
 
@@ -376,6 +379,88 @@ export function describeJobStoreContract(label: string, setup: () => Promise<Con
         await store.extendLeases('owner-b', ['l2'], at(100));
         expect(ids(await acquire('owner-b', 50, 10, 100))).toEqual(['l2']);
         expect(ids(await acquire('owner-b', 101))).toEqual(['l1']);
+      });
+    });
+
+    describe('retries and dead runs', () => {
+      const retryAt = (scheduled: number, attempt: number, due: number) => ({
+        scheduledAt: at(scheduled),
+        attempt,
+        dueAt: at(due),
+      });
+
+      it('stores pending retries with the job and brings the job back when one is due', async () => {
+        await store.addJob(makeJob('r1', 1, { retry: { maxAttempts: 3 } }));
+        const [job] = await acquire('owner-a', 1);
+        const retryState = { scheduleNext: at(11), runs: [retryAt(1, 2, 5)] };
+        await store.completeRuns('owner-a', [
+          { ...completion(job, [{ ...run(1, 'error'), attempt: 1 }], [], 5), retryState },
+        ]);
+        const stored = (await store.getJob('r1')) as Job;
+        expect(stored.nextRunTime).toEqual(at(5));
+        expect(stored.retryState).toEqual(retryState);
+        expect(stored.retry).toEqual({ maxAttempts: 3 });
+        const [again] = await acquire('owner-b', 5);
+        expect(again.retryState).toEqual(retryState);
+      });
+
+      it('keeps a one-shot job while a retry waits, and lists, redrives and discards dead runs once', async () => {
+        await store.addJob(makeJob('d1', 1, { trigger: { type: 'date', runDate: at(1).toISOString() } }));
+        const [job] = await acquire('owner-a', 1);
+        const dead = {
+          jobId: 'd1',
+          scheduledAt: at(1),
+          attempts: 2,
+          lastError: 'Error: down',
+          handler: 'noop',
+          deadAt: at(2),
+          job: { ...job, retryState: null },
+        };
+        await store.completeRuns('owner-a', [
+          { ...completion(job, [run(1, 'error')], [], null), deadRuns: [dead] },
+        ]);
+        expect(await store.getJob('d1')).toBeNull();
+        const [listed] = await store.listDeadRuns({ limit: 10 });
+        expect(listed).toMatchObject({
+          jobId: 'd1',
+          scheduledAt: at(1),
+          attempts: 2,
+          lastError: 'Error: down',
+        });
+        expect(await store.listDeadRuns({ jobId: 'other', limit: 10 })).toEqual([]);
+        expect(await store.getDeadRun(listed.id)).toMatchObject({ id: listed.id, handler: 'noop' });
+        expect(await store.getDeadRun('999999')).toBeNull();
+
+        expect(await store.redriveDeadRun(listed.id, at(50))).toBe('redriven');
+        expect(await store.redriveDeadRun(listed.id, at(50))).toBe('settled');
+        expect(await store.discardDeadRun(listed.id, at(50))).toBe('settled');
+        expect(await store.listDeadRuns({ limit: 10 })).toEqual([]);
+        const back = (await store.getJob('d1')) as Job;
+        expect(back.nextRunTime).toEqual(at(50));
+        expect(back.retryState).toEqual({ scheduleNext: null, runs: [retryAt(1, 1, 50)] });
+        expect(ids(await acquire('owner-b', 50))).toEqual(['d1']);
+      });
+
+      it('refuses to redrive while the job is running, and discards', async () => {
+        await store.addJob(makeJob('d2', 1));
+        const [job] = await acquire('owner-a', 1);
+        const dead = {
+          jobId: 'd2',
+          scheduledAt: at(1),
+          attempts: 1,
+          lastError: 'x',
+          handler: 'noop',
+          deadAt: at(1),
+          job,
+        };
+        await store.completeRuns('owner-a', [
+          { ...completion(job, [run(1, 'error')], [], 11), deadRuns: [dead] },
+        ]);
+        const [listed] = await store.listDeadRuns({ jobId: 'd2', limit: 10 });
+        await acquire('owner-a', 11);
+        expect(await store.redriveDeadRun(listed.id, at(12))).toBe('busy');
+        expect(await store.discardDeadRun(listed.id, at(12))).toBe('discarded');
+        expect(await store.redriveDeadRun(listed.id, at(12))).toBe('settled');
       });
     });
 
