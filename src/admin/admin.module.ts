@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 
 import { AppConfig } from '../app/config/app-config';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadRunsController } from './dead-runs/dead-runs.controller';
 import { AdminJobsService } from './jobs/admin-jobs.service';
 import { JobsController } from './jobs/jobs.controller';
 import { OutboxDeadLettersController } from './outbox/outbox-dead-letters.controller';
@@ -39,7 +40,13 @@ export function createValidationPipe(): ValidationPipe {
       }),
     }),
   ],
-  controllers: [JobsController, TriggersController, DeadLettersController, OutboxDeadLettersController],
+  controllers: [
+    JobsController,
+    TriggersController,
+    DeadLettersController,
+    OutboxDeadLettersController,
+    DeadRunsController,
+  ],
   providers: [
     AdminJobsService,
     { provide: APP_FILTER, useClass: ProblemFilter },

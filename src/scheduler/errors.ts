@@ -151,3 +151,28 @@ export class TransactionConflictError extends SchedulerError {
     super(`a concurrent writer of the same rows won ${attempts} times; the unit of work was rolled back`);
   }
 }
+
+/** No dead run with this id (or it was already redriven or discarded: `settled`). */
+export class DeadRunLookupError extends SchedulerError {
+  readonly code = 'DEAD_RUN_NOT_FOUND';
+
+  constructor(readonly deadRunId: string) {
+    super(`no dead run with id '${deadRunId}'`);
+  }
+}
+
+/** A dead run cannot be redriven or discarded now: it already was, or its job is running. */
+export class DeadRunConflictError extends SchedulerError {
+  readonly code = 'DEAD_RUN_CONFLICT';
+
+  constructor(
+    readonly deadRunId: string,
+    readonly reason: 'settled' | 'busy',
+  ) {
+    super(
+      reason === 'settled'
+        ? `dead run '${deadRunId}' was already redriven or discarded`
+        : `the job of dead run '${deadRunId}' is running now; retry when it has finished`,
+    );
+  }
+}

@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { MAX_JOB_ID_LENGTH } from '../../scheduler';
+import { MAX_JOB_ID_LENGTH, type RetryPolicyInput } from '../../scheduler';
 import { TRIGGER_SCHEMA } from './trigger.schema';
 import { ActionDto } from './action.dto';
 import { OptionalNotNull, PRINTABLE } from './validators';
@@ -48,6 +48,35 @@ export class JobOptionsDto {
   @Min(1)
   @Max(1000)
   maxInstances?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Retry policy of this job; parts left out come from the service default ' +
+      '(SCHEDULER_RETRY_*). null: the service default.',
+    nullable: true,
+    example: {
+      maxAttempts: 5,
+      backoff: { initialSeconds: 10, multiplier: 2, maxSeconds: 600, jitter: 0.2 },
+      maxEventAgeSeconds: 86400,
+    },
+    type: 'object',
+    properties: {
+      maxAttempts: { type: 'integer', minimum: 1, maximum: 185 },
+      backoff: {
+        type: 'object',
+        properties: {
+          initialSeconds: { type: 'number', minimum: 0, maximum: 86400 },
+          multiplier: { type: 'number', minimum: 1, maximum: 10 },
+          maxSeconds: { type: 'number', minimum: 0, maximum: 86400 },
+          jitter: { type: 'number', minimum: 0, maximum: 1 },
+        },
+      },
+      maxEventAgeSeconds: { type: 'integer', minimum: 1, maximum: 604800 },
+    },
+  })
+  @IsOptional()
+  @IsObject()
+  retry?: RetryPolicyInput | null;
 }
 
 export class CreateJobDto extends JobOptionsDto {

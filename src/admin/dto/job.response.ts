@@ -21,6 +21,15 @@ export class RunDto {
 
   @ApiProperty({ description: 'The replica that ran it' })
   owner!: string;
+
+  @ApiProperty({ description: 'Which attempt of the scheduled run (1 unless retried)', example: 1 })
+  attempt!: number;
+}
+
+export class PendingRetryDto {
+  @ApiProperty() scheduledAt!: string;
+  @ApiProperty({ description: 'The attempt it will be' }) attempt!: number;
+  @ApiProperty() dueAt!: string;
 }
 
 export class JobDto {
@@ -36,6 +45,14 @@ export class JobDto {
   @ApiProperty() paused!: boolean;
   @ApiProperty({ nullable: true, type: String, description: 'Next due run (UTC); null when paused' })
   nextRunTime!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: "The job's own retry policy (null: the service default)",
+  })
+  retry!: object | null;
+  @ApiProperty({ type: [PendingRetryDto], description: 'Failed runs waiting for their next attempt' })
+  pendingRetries!: PendingRetryDto[];
 }
 
 export class JobDetailDto extends JobDto {
@@ -87,4 +104,26 @@ export class ProblemDto {
   errors!: Array<{ field: string; message: string }>;
   @ApiPropertyOptional() instance?: string;
   @ApiPropertyOptional() requestId?: string;
+}
+
+export class DeadRunDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() jobId!: string;
+  @ApiProperty() scheduledAt!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty() lastError!: string;
+  @ApiProperty() handler!: string;
+  @ApiProperty() deadAt!: string;
+  @ApiProperty({ type: ActionDto, description: 'The action as it was when the run died' })
+  action!: ActionDto;
+}
+
+export class DeadRunPageDto {
+  @ApiProperty({ type: [DeadRunDto] }) items!: DeadRunDto[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as cursor for the next page; null on the last',
+  })
+  nextCursor!: string | null;
 }

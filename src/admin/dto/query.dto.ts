@@ -48,3 +48,24 @@ export class RunHistoryQuery {
   @Max(MAX_PAGE)
   limit?: number;
 }
+
+export class ListDeadRunsQuery {
+  @ApiPropertyOptional({ description: 'Only the dead runs of this job', maxLength: 191 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(191)
+  jobId?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', pattern: '^[0-9]{1,19}$' })
+  @IsOptional()
+  @Matches(/^[0-9]{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 100, type: 'integer' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
+  limit?: number;
+}

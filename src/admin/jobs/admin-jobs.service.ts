@@ -44,6 +44,7 @@ export class AdminJobsService {
       maxInstances: dto.maxInstances,
       paused: dto.paused,
       replaceExisting: dto.replaceExisting,
+      retry: dto.retry,
     };
     return toJobDto(await this.scheduler.addJob(input));
   }
@@ -81,6 +82,7 @@ export class AdminJobsService {
     if (dto.misfireGraceTime !== undefined) changes.misfireGraceTime = dto.misfireGraceTime;
     if (dto.coalesce !== undefined) changes.coalesce = dto.coalesce;
     if (dto.maxInstances !== undefined) changes.maxInstances = dto.maxInstances;
+    if (dto.retry !== undefined) changes.retry = dto.retry;
     return toJobDto(await this.scheduler.modifyJob(id, changes));
   }
 

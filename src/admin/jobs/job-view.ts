@@ -1,5 +1,5 @@
-import type { Job, RunHistoryEntry } from '../../scheduler';
-import type { JobDto, RunDto } from '../dto/job.response';
+import type { DeadRun, Job, RunHistoryEntry } from '../../scheduler';
+import type { DeadRunDto, JobDto, RunDto } from '../dto/job.response';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -16,6 +16,25 @@ export function toJobDto(job: Job): JobDto {
     maxInstances: job.maxInstances,
     paused: job.paused,
     nextRunTime: iso(job.nextRunTime),
+    retry: job.retry ?? null,
+    pendingRetries: (job.retryState?.runs ?? []).map((r) => ({
+      scheduledAt: r.scheduledAt.toISOString(),
+      attempt: r.attempt,
+      dueAt: r.dueAt.toISOString(),
+    })),
+  };
+}
+
+export function toDeadRunDto(run: DeadRun): DeadRunDto {
+  return {
+    id: run.id,
+    jobId: run.jobId,
+    scheduledAt: run.scheduledAt.toISOString(),
+    attempts: run.attempts,
+    lastError: run.lastError,
+    handler: run.handler,
+    deadAt: run.deadAt.toISOString(),
+    action: { handler: run.job.action.handler, args: run.job.action.args },
   };
 }
 
@@ -27,5 +46,6 @@ export function toRunDto(run: RunHistoryEntry): RunDto {
     outcome: run.outcome,
     error: run.error,
     owner: run.owner,
+    attempt: run.attempt ?? 1,
   };
 }

@@ -4,6 +4,8 @@ import { ThrottlerException } from '@nestjs/throttler';
 import {
   ConflictingIdError,
   JobLookupError,
+  DeadRunConflictError,
+  DeadRunLookupError,
   SchedulerError,
   SchedulerNotRunningError,
   StoreUnavailableError,
@@ -96,7 +98,9 @@ export function toProblem(error: unknown): Problem {
     return problem(409, error.code, `${error.message}; send replaceExisting: true to replace it`, [
       { field: 'id', message: 'already exists' },
     ]);
-  if (error instanceof JobLookupError) return problem(404, error.code, error.message);
+  if (error instanceof JobLookupError || error instanceof DeadRunLookupError)
+    return problem(404, error.code, error.message);
+  if (error instanceof DeadRunConflictError) return problem(409, error.code, error.message);
   if (error instanceof SchedulerNotRunningError || error instanceof StoreUnavailableError)
     return problem(503, error.code, 'the scheduler cannot serve this request right now; retry later');
   if (error instanceof SchedulerError) return problem(500, error.code, 'internal error');

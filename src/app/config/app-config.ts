@@ -337,4 +337,40 @@ export class AppConfig {
   /** Derived at start from the *_SSL*, KAFKA_SASL_* and secret settings (not environment names). */
   kafkaSecurity: KafkaSecurity = {};
   databaseSecurity: DatabaseSecurity = {};
+
+  /** Retry policy of jobs that set none (a job's `retry` overrides any part): attempts in all. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(185)
+  SCHEDULER_RETRY_MAX_ATTEMPTS = 5;
+
+  /** Delay before the second attempt; each next one is `SCHEDULER_RETRY_MULTIPLIER` times longer. */
+  @Type(() => Number)
+  @Min(0)
+  @Max(86_400)
+  SCHEDULER_RETRY_INITIAL_SECONDS = 10;
+
+  @Type(() => Number)
+  @Min(1)
+  @Max(10)
+  SCHEDULER_RETRY_MULTIPLIER = 2;
+
+  @Type(() => Number)
+  @Min(0)
+  @Max(86_400)
+  SCHEDULER_RETRY_MAX_SECONDS = 600;
+
+  /** Fraction of each delay drawn at random (0-1). */
+  @Type(() => Number)
+  @Min(0)
+  @Max(1)
+  SCHEDULER_RETRY_JITTER = 0.2;
+
+  /** A run older than this is not attempted again (it is dead). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(604_800)
+  SCHEDULER_RETRY_MAX_EVENT_AGE_SECONDS = 86_400;
 }

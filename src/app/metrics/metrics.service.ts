@@ -24,6 +24,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly retriesScheduled = new Counter({
+    name: 'scheduler_run_retries_scheduled_total',
+    help: 'Failed or timed-out attempts that were scheduled to be attempted again',
+    registers: [this.registry],
+  });
+
+  readonly deadRuns = new Counter({
+    name: 'scheduler_dead_runs_total',
+    help: 'Runs whose attempts ran out (or failed permanently), by action handler',
+    labelNames: ['handler'] as const,
+    registers: [this.registry],
+  });
+
   /** How late a run started / finished against its scheduled time. */
   readonly fireLateness = new Histogram({
     name: 'scheduler_fire_lateness_seconds',

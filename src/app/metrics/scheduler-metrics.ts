@@ -19,7 +19,7 @@ export class SchedulerMetrics implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    const { jobRuns, fireLateness } = this.metrics;
+    const { jobRuns, fireLateness, retriesScheduled, deadRuns } = this.metrics;
     this.unsubscribe.push(
       this.scheduler.on('job.executed', (e) => {
         jobRuns.inc({ outcome: 'success' });
@@ -31,6 +31,8 @@ export class SchedulerMetrics implements OnModuleInit, OnModuleDestroy {
         if (e.startedAt) fireLateness.observe({ stage: 'start' }, seconds(e.scheduledAt, e.startedAt));
         fireLateness.observe({ stage: 'finish' }, seconds(e.scheduledAt, e.finishedAt));
       }),
+      this.scheduler.on('job.retryScheduled', () => retriesScheduled.inc()),
+      this.scheduler.on('job.dead', (e) => deadRuns.inc({ handler: e.handler })),
       this.scheduler.on('job.missed', () => jobRuns.inc({ outcome: 'missed' })),
       this.scheduler.on('job.maxInstances', (e) =>
         jobRuns.inc({ outcome: 'max_instances' }, e.scheduledRunTimes.length),

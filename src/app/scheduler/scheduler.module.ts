@@ -90,6 +90,17 @@ function describe(error: unknown): string | undefined {
           maxPollMs: config.SCHEDULER_MAX_POLL_MS,
           // An action is what a run publishes: bounded like any message the service handles.
           maxActionBytes: config.MAX_MESSAGE_BYTES,
+          retryPolicy: {
+            maxAttempts: config.SCHEDULER_RETRY_MAX_ATTEMPTS,
+            backoff: {
+              initialSeconds: config.SCHEDULER_RETRY_INITIAL_SECONDS,
+              multiplier: config.SCHEDULER_RETRY_MULTIPLIER,
+              maxSeconds: config.SCHEDULER_RETRY_MAX_SECONDS,
+              jitter: config.SCHEDULER_RETRY_JITTER,
+            },
+            maxEventAgeSeconds: config.SCHEDULER_RETRY_MAX_EVENT_AGE_SECONDS,
+          },
+          deadLetterTopic: config.TOPIC_SCHEDULER_DEAD_LETTER,
         }),
     },
     SchedulerLifecycle,

@@ -297,7 +297,8 @@ export class MemoryJobStore implements JobStore, OutboxStore {
       }
       const entry = this.jobs.get(c.jobId);
       const changed = entry !== undefined && entry.job.version !== c.version;
-      for (const run of c.runs) this.history.append({ ...run, attempt: run.attempt ?? 1, jobId: c.jobId, owner });
+      for (const run of c.runs)
+        this.history.append({ ...run, attempt: run.attempt ?? 1, jobId: c.jobId, owner });
       this.outbox.append(c.events, createdAt);
       this.deadRuns.add(c.deadRuns ?? []);
       guarded.get(c)?.commit();
