@@ -23,6 +23,7 @@ import {
   RunPageDto,
 } from '../dto/job.response';
 import { ListJobsQuery, RunHistoryQuery } from '../dto/query.dto';
+import { IdParamPipe } from '../http/id-param.pipe';
 import { ApiProblems } from '../problem/api-problems.decorator';
 import { API_KEY_SCHEME } from '../swagger';
 import { TRIGGER_EXAMPLES } from '../triggers/trigger-examples';
@@ -47,7 +48,11 @@ const RESCHEDULE_EXAMPLES = Object.fromEntries(
     { summary: ex.summary, value: { trigger: ex.value } },
   ]),
 );
-const ID = ApiParam({ name: 'id', description: 'The job id' });
+const ID = ApiParam({
+  name: 'id',
+  description:
+    'The job id: 1 to 191 characters, no control characters, lone surrogates or edge whitespace (else 400)',
+});
 
 @ApiTags('jobs')
 @ApiSecurity(API_KEY_SCHEME)
@@ -84,7 +89,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Get a job, with its next run time and its last runs' })
   @ApiOkResponse({ type: JobDetailDto })
   @ApiProblems(404)
-  get(@Param('id') id: string): Promise<JobDetailDto> {
+  get(@Param('id', IdParamPipe) id: string): Promise<JobDetailDto> {
     return this.jobs.get(id);
   }
 
@@ -93,7 +98,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Change name, options or action (the trigger changes through /reschedule)' })
   @ApiOkResponse({ type: JobDto })
   @ApiProblems(404, 413, 422)
-  update(@Param('id') id: string, @Body() body: UpdateJobDto): Promise<JobDto> {
+  update(@Param('id', IdParamPipe) id: string, @Body() body: UpdateJobDto): Promise<JobDto> {
     return this.jobs.update(id, body);
   }
 
@@ -106,7 +111,7 @@ export class JobsController {
   @ApiBody({ type: RescheduleJobDto, examples: RESCHEDULE_EXAMPLES })
   @ApiOkResponse({ type: JobDto })
   @ApiProblems(404, 413, 422)
-  reschedule(@Param('id') id: string, @Body() body: RescheduleJobDto): Promise<JobDto> {
+  reschedule(@Param('id', IdParamPipe) id: string, @Body() body: RescheduleJobDto): Promise<JobDto> {
     return this.jobs.reschedule(id, body.trigger);
   }
 
@@ -116,7 +121,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Pause: no runs until resumed' })
   @ApiOkResponse({ type: JobDto })
   @ApiProblems(404)
-  pause(@Param('id') id: string): Promise<JobDto> {
+  pause(@Param('id', IdParamPipe) id: string): Promise<JobDto> {
     return this.jobs.pause(id);
   }
 
@@ -132,7 +137,7 @@ export class JobsController {
     schema: { oneOf: [{ $ref: getSchemaPath(JobDto) }, { $ref: getSchemaPath(ResumeRemovedDto) }] },
   })
   @ApiProblems(404)
-  async resume(@Param('id') id: string): Promise<JobDto | ResumeRemovedDto> {
+  async resume(@Param('id', IdParamPipe) id: string): Promise<JobDto | ResumeRemovedDto> {
     return (await this.jobs.resume(id)) ?? { id, removed: true };
   }
 
@@ -142,7 +147,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Run once now, outside the schedule (the next run time is left alone)' })
   @ApiAcceptedResponse({ type: RunNowDto })
   @ApiProblems(404)
-  runNow(@Param('id') id: string): Promise<RunNowDto> {
+  runNow(@Param('id', IdParamPipe) id: string): Promise<RunNowDto> {
     return this.jobs.runNow(id);
   }
 
@@ -152,7 +157,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Remove the job (a run in flight still finishes and is recorded)' })
   @ApiNoContentResponse()
   @ApiProblems(404)
-  async remove(@Param('id') id: string): Promise<void> {
+  async remove(@Param('id', IdParamPipe) id: string): Promise<void> {
     await this.jobs.remove(id);
   }
 
@@ -165,7 +170,7 @@ export class JobsController {
   })
   @ApiOkResponse({ type: RunPageDto })
   @ApiProblems(404)
-  async runs(@Param('id') id: string, @Query() query: RunHistoryQuery): Promise<RunPageDto> {
+  async runs(@Param('id', IdParamPipe) id: string, @Query() query: RunHistoryQuery): Promise<RunPageDto> {
     return { items: await this.jobs.runs(id, query.limit ?? 50) };
   }
 }
