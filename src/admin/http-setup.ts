@@ -9,14 +9,15 @@ import type { AppConfig } from '../app/config/app-config';
 import type { HttpLoggerOptions } from '../app/logging/logger-params';
 import { jsonBody } from './http/json-body';
 import { setupSecurityHeaders } from './http/security-headers';
+import { undecodablePathParams } from './http/undecodable-path';
 import { setupSwagger } from './swagger';
 
 /**
  * What must be set on the app instance itself, before init: request ids and request logs first
  * (pino-http with nestjs-pino's settings, and `req.log` bound into nestjs-pino's request storage so
  * every Nest `Logger`/`PinoLogger` line the request causes carries its id), response headers
- * (helmet, no-store, CORS), then the only body parser (JSON only, size and depth bounded), Nest's
- * logger on nestjs-pino, and the OpenAPI document. main.ts and the e2e tests call this.
+ * (helmet, no-store, CORS), a 400 naming any path parameter that is not UTF-8, then the only body
+ * parser (JSON only, size and depth bounded), Nest's logger on nestjs-pino, and the OpenAPI document. main.ts and the e2e tests call this.
  * Nest's own json/urlencoded parsers, added at init, never see a body: this one has read it, or
  * refused it with 415.
  */
@@ -25,6 +26,7 @@ export function setupHttp(app: INestApplication, config: AppConfig): void {
   express.use(pinoHttp(app.get<Params>(PARAMS_PROVIDER_TOKEN).pinoHttp as HttpLoggerOptions));
   express.use((req: Request, _res: Response, next: NextFunction) => storage.run(new Store(req.log), next));
   setupSecurityHeaders(express, config);
+  express.use(undecodablePathParams(express));
   express.use(jsonBody(config.HTTP_MAX_BODY_BYTES));
   express.useLogger(app.get(Logger));
   express.set('trust proxy', false);
