@@ -13,6 +13,7 @@ import { DeadRunConflictError, DeadRunLookupError, Scheduler } from '../../sched
 import { DeadRunDto, DeadRunPageDto } from '../dto/job.response';
 import { ListDeadRunsQuery } from '../dto/query.dto';
 import { toDeadRunDto } from '../jobs/job-view';
+import { IdParamPipe } from '../http/id-param.pipe';
 import { ApiProblems } from '../problem/api-problems.decorator';
 import { API_KEY_SCHEME } from '../swagger';
 
@@ -45,7 +46,7 @@ export class DeadRunsController {
   @ApiOperation({ summary: 'One dead run' })
   @ApiOkResponse({ type: DeadRunDto })
   @ApiProblems(404)
-  async get(@Param('id') id: string): Promise<DeadRunDto> {
+  async get(@Param('id', IdParamPipe) id: string): Promise<DeadRunDto> {
     const run = await this.scheduler.getDeadRun(id);
     if (!run || run.settledAs) throw new DeadRunLookupError(id);
     return toDeadRunDto(run);
@@ -61,7 +62,7 @@ export class DeadRunsController {
   })
   @ApiAcceptedResponse({ description: 'Accepted: the first new attempt is due now' })
   @ApiProblems(404, 409)
-  async retry(@Param('id') id: string): Promise<{ id: string; status: 'redriven' }> {
+  async retry(@Param('id', IdParamPipe) id: string): Promise<{ id: string; status: 'redriven' }> {
     const result = await this.scheduler.redriveDeadRun(id);
     if (result === 'missing') throw new DeadRunLookupError(id);
     if (result !== 'redriven') throw new DeadRunConflictError(id, result);
@@ -74,7 +75,7 @@ export class DeadRunsController {
   @ApiOperation({ summary: 'Discard a dead run (it is no longer listed)' })
   @ApiNoContentResponse({ description: 'Discarded' })
   @ApiProblems(404, 409)
-  async discard(@Param('id') id: string): Promise<void> {
+  async discard(@Param('id', IdParamPipe) id: string): Promise<void> {
     const result = await this.scheduler.discardDeadRun(id);
     if (result === 'missing') throw new DeadRunLookupError(id);
     if (result === 'settled') throw new DeadRunConflictError(id, 'settled');

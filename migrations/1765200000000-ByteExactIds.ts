@@ -46,8 +46,8 @@ async function recollate(queryRunner: QueryRunner, collation: string): Promise<v
   }
 }
 
-export class ByteExactIds1764800000000 implements MigrationInterface {
-  name = 'ByteExactIds1764800000000';
+export class ByteExactIds1765200000000 implements MigrationInterface {
+  name = 'ByteExactIds1765200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await recollate(queryRunner, await byteExactCollation(queryRunner));
