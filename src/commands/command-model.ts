@@ -1,12 +1,12 @@
-import type { AddJobInput, JsonValue } from '../scheduler';
-import { PUBLISH_ACTION, type PublishArgs } from '../messaging/publish-handler';
+import type { ActionSpec, AddJobInput, RetryPolicyInput } from '../scheduler';
 
-/** A validated `schedule` command with its run time resolved. */
+/** A validated `schedule` command with its run time resolved: a publish or an http action. */
 export interface ScheduleCommand {
   eventId: string;
   jobId: string;
   runAt: Date;
-  target: PublishArgs;
+  action: ActionSpec;
+  retry?: RetryPolicyInput;
 }
 
 export interface CancelCommand {
@@ -22,13 +22,14 @@ export type ScheduleOutcome = 'scheduled' | 'duplicate' | 'exists';
  */
 export type CancelOutcome = 'removed' | 'missing' | 'duplicate';
 
-/** The one-shot job of a schedule command: publish `target` at `runAt`, however late. */
-export function publishJob(command: ScheduleCommand): AddJobInput {
+/** The one-shot job of a schedule command: its action at `runAt`, however late. */
+export function commandJob(command: ScheduleCommand): AddJobInput {
   return {
     id: command.jobId,
-    name: PUBLISH_ACTION,
+    name: command.action.handler,
     trigger: { type: 'date', runDate: command.runAt.toISOString() },
-    action: { handler: PUBLISH_ACTION, args: command.target as unknown as JsonValue },
+    action: command.action,
+    ...(command.retry ? { retry: command.retry } : {}),
     misfireGraceTime: null,
     coalesce: true,
     maxInstances: 1,

@@ -1,8 +1,19 @@
 import type { InboundMessage } from '../messaging/inbound/inbound-message';
-import { parsePublishArgs } from '../messaging/publish-handler';
-import type { Clock, Scheduler, SchedulerTransaction } from '../scheduler';
+import { PermanentMessageError } from '../messaging/errors';
+import { PUBLISH_ACTION, parsePublishArgs } from '../messaging/publish-handler';
+import { HTTP_ACTION } from '../http-target/http-target-handler';
 import {
-  publishJob,
+  type ActionSpec,
+  type Clock,
+  type JsonValue,
+  type RetryPolicyInput,
+  resolveRetryPolicy,
+  type Scheduler,
+  SchedulerError,
+  type SchedulerTransaction,
+} from '../scheduler';
+import {
+  commandJob,
   type CancelCommand,
   type CancelOutcome,
   type ScheduleCommand,
@@ -91,7 +102,7 @@ export class CommandsService {
       this.clock.now(),
     );
     if (fresh.length === 0) return outcomes;
-    const taken = new Set((await tx.addJobs(fresh.map(publishJob))).duplicates);
+    const taken = new Set((await tx.addJobs(fresh.map(commandJob))).duplicates);
     return outcomes.map((outcome, i) =>
       outcome === 'scheduled' && taken.has(commands[i].jobId) ? 'exists' : outcome,
     );
@@ -108,13 +119,39 @@ export class CommandsService {
     return (await tx.removeJob(command.jobId)) === 'removed' ? 'removed' : 'missing';
   }
 
+  /**
+   * Checked here, before any unit of work: a command the engine would refuse (bad http args, a
+   * forbidden address, http targets off, a bad retry policy) goes to the DLQ instead of failing
+   * its whole batch again and again.
+   */
   private toSchedule(message: InboundMessage<SchedulerCommandDto>): ScheduleCommand {
-    const { jobId, runAt, delaySeconds, target } = message.value;
+    const { jobId, runAt, delaySeconds, target, http, retry } = message.value;
     // The DTO guarantees exactly one of runAt / delaySeconds; delays count from now (business clock).
     const at =
       runAt !== undefined && runAt !== null
         ? new Date(runAt)
         : new Date(this.clock.now().getTime() + (delaySeconds ?? 0) * 1000);
-    return { eventId: message.eventId, jobId, runAt: at, target: parsePublishArgs(target) };
+    const reject = (reason: string): never => {
+      throw new PermanentMessageError(reason, message.eventId, 'VALIDATION_FAILED');
+    };
+    if (target !== undefined && http !== undefined) reject('give target or http, not both');
+    const action: ActionSpec =
+      http !== undefined
+        ? { handler: HTTP_ACTION, args: http as JsonValue }
+        : { handler: PUBLISH_ACTION, args: parsePublishArgs(target) as unknown as JsonValue };
+    try {
+      this.scheduler.checkAction(action);
+      if (retry !== undefined) resolveRetryPolicy(retry);
+    } catch (error) {
+      if (error instanceof SchedulerError) reject(error.message);
+      throw error;
+    }
+    return {
+      eventId: message.eventId,
+      jobId,
+      runAt: at,
+      action,
+      ...(retry !== undefined ? { retry: retry as RetryPolicyInput } : {}),
+    };
   }
 }

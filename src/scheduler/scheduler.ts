@@ -469,6 +469,14 @@ export class Scheduler {
     return job;
   }
 
+  /**
+   * Checks an action as addJob would (a registered handler, its args): lets a caller refuse bad
+   * input before it opens a unit of work. @throws ValidationError, UnknownHandlerError
+   */
+  checkAction(action: ActionSpec): void {
+    this.requireAction(action, 'action');
+  }
+
   private requireAction(action: ActionSpec, field: string): void {
     if (!this.handlers.has(action.handler)) throw new UnknownHandlerError(action.handler);
     const validate = this.argValidators.get(action.handler);

@@ -125,10 +125,23 @@ export class SchedulerCommandDto {
   @Max(MAX_DELAY_SECONDS)
   delaySeconds?: number;
 
-  @ValidateIf((o: SchedulerCommandDto) => o.type === 'schedule')
-  @IsDefined({ message: 'target is required for a schedule command' })
+  // A schedule command publishes `target` to Kafka, or calls the `http` target: exactly one of them.
+  @ValidateIf(
+    (o: SchedulerCommandDto) => o.type === 'schedule' && (o.http === undefined || o.target !== undefined),
+  )
+  @IsDefined({ message: 'target (Kafka) or http is required for a schedule command' })
   @IsObject()
   @ValidateNested()
   @Type(() => CommandTargetDto)
   target?: CommandTargetDto;
+
+  /** The `http` action's args ({method?, url, headers?, body? | bodyText?, …}), checked by the engine. */
+  @ValidateIf((o: SchedulerCommandDto) => o.http !== undefined)
+  @IsObject()
+  http?: Record<string, unknown>;
+
+  /** The job's retry policy ({maxAttempts?, backoff?, maxEventAgeSeconds?}), checked by the engine. */
+  @IsOptional()
+  @IsObject()
+  retry?: Record<string, unknown>;
 }

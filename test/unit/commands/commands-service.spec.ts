@@ -2,7 +2,9 @@ import { CommandsService } from '../../../src/commands/commands.service';
 import { MemoryProcessedCommands } from '../../../src/commands/processed-commands';
 import type { SchedulerCommandDto } from '../../../src/commands/dto/scheduler-command.dto';
 import type { InboundMessage } from '../../../src/messaging/inbound/inbound-message';
+import { PermanentMessageError } from '../../../src/messaging/errors';
 import { registerPublishHandler } from '../../../src/messaging/publish-handler';
+import { parseHttpTargetArgs } from '../../../src/http-target/http-target-args';
 import { eventIdFor, FakeClock, MemoryJobStore, Scheduler } from '../../../src/scheduler';
 import { eventually } from '../../support/eventually';
 
@@ -115,5 +117,50 @@ describe('scheduler.commands (memory store, fake clock)', () => {
       (await store.fetchUnsent(10)).length === 1 ? true : undefined,
     );
     expect(await store.getJob('job-now')).toBeNull();
+  });
+});
+
+describe('scheduler.commands with an http target and a retry policy', () => {
+  const clock = new FakeClock(START);
+  const store = new MemoryJobStore({ clock });
+  const scheduler = new Scheduler({ store, clock, owner: 'r1' });
+  registerPublishHandler(scheduler);
+  scheduler.registerHandler('http', () => undefined, {
+    validateArgs: (args) => void parseHttpTargetArgs(args),
+  });
+  const service = new CommandsService(scheduler, new MemoryProcessedCommands(), clock);
+  const http = { url: 'https://hooks.example.com/remind', body: { invoice: 42 } };
+
+  it('schedules an http job carrying its retry policy', async () => {
+    await service.handleBatch([
+      command({
+        eventId: 'h1',
+        type: 'schedule',
+        jobId: 'remind-42',
+        delaySeconds: 60,
+        http,
+        retry: { maxAttempts: 7 },
+      }),
+    ]);
+    const job = await store.getJob('remind-42');
+    expect(job?.action).toEqual({ handler: 'http', args: http });
+    expect(job?.retry).toEqual({ maxAttempts: 7 });
+    expect(job?.nextRunTime).toEqual(new Date(START.getTime() + 60_000));
+  });
+
+  it.each<[string, Partial<SchedulerCommandDto>]>([
+    ['an http target the engine refuses', { http: { url: 'ftp://example.com' } }],
+    ['both a Kafka and an http target', { http, target: { topic: 't', value: 1 } }],
+    ['a bad retry policy', { http, retry: { maxAttempts: 0 } }],
+  ])('dead-letters a command with %s, storing nothing', async (_, extra) => {
+    const message = command({
+      eventId: `bad-${offset}`,
+      type: 'schedule',
+      jobId: `bad-${offset}`,
+      delaySeconds: 1,
+      ...extra,
+    });
+    await expect(service.handleBatch([message])).rejects.toBeInstanceOf(PermanentMessageError);
+    expect(await store.getJob(message.value.jobId)).toBeNull();
   });
 });

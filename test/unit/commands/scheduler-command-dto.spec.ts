@@ -77,3 +77,22 @@ describe('scheduler.commands DTO', () => {
     expect((await check({ eventId: 'e', type: 'cancel' })).fields).toEqual(['jobId']);
   });
 });
+
+describe('scheduler.commands DTO: http targets and retry', () => {
+  const { target: _target, ...withoutTarget } = schedule;
+
+  it('accepts an http target instead of a Kafka one, with a retry policy, and keeps them', async () => {
+    const ok = await check({ ...withoutTarget, http: { url: 'https://e.com/x' }, retry: { maxAttempts: 3 } });
+    expect(ok.fields).toEqual([]);
+    expect(ok.value.http).toEqual({ url: 'https://e.com/x' });
+    expect(ok.value.retry).toEqual({ maxAttempts: 3 });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['neither target nor http', withoutTarget, 'target'],
+    ['http that is not an object', { ...withoutTarget, http: 'https://e.com' }, 'http'],
+    ['retry that is not an object', { ...schedule, retry: 5 }, 'retry'],
+  ])('refuses %s', async (_, plain, field) => {
+    expect((await check(plain)).fields).toContain(field);
+  });
+});
