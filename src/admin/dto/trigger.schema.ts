@@ -16,7 +16,8 @@ function fieldSchema(shape: FieldShape): SchemaObject {
       case 'number':
         return { type: 'number' };
       case 'zone':
-        return { type: 'string', example: 'Europe/Paris' };
+        // A stored trigger can carry null (the server's zone at creation): documented, not hidden.
+        return { type: 'string', nullable: true, example: 'Europe/Paris' };
       default:
         return { type: 'string' };
     }
