@@ -65,7 +65,7 @@ export class DeadLettersController {
       'Offsets [fromOffset, toOffset] of one .dlq partition, each at most once: a message already replayed is reported `already-replayed` and not sent again.',
   })
   @ApiOkResponse({ description: '{ replayed, results: [{ offset, outcome }] }' })
-  @ApiProblems(404, 422, 503)
+  @ApiProblems(404, 413, 422, 503)
   replay(@Param('topic') topic: string, @Body() body: ReplayDeadLettersDto): Promise<ReplayResult> {
     return this.replayer.replay(topic, body);
   }

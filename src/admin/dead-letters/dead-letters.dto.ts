@@ -8,7 +8,12 @@ const OFFSET = /^(0|[1-9][0-9]{0,17})$/;
 const OFFSET_MESSAGE = 'must be a Kafka offset as a decimal string';
 
 export class ListDeadLettersQuery {
-  @ApiPropertyOptional({ description: 'One partition of the .dlq topic (default: all)', minimum: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'One partition of the .dlq topic (default: all)',
+    minimum: 0,
+    maximum: 100_000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -22,7 +27,7 @@ export class ListDeadLettersQuery {
   @Matches(OFFSET, { message: OFFSET_MESSAGE })
   fromOffset?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_DEAD_LETTER_RANGE, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_DEAD_LETTER_RANGE, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -32,7 +37,7 @@ export class ListDeadLettersQuery {
 }
 
 export class ReplayDeadLettersDto {
-  @ApiProperty({ description: 'Partition of the .dlq topic', minimum: 0 })
+  @ApiProperty({ type: 'integer', description: 'Partition of the .dlq topic', minimum: 0, example: 0 })
   @IsInt()
   @Min(0)
   @Max(100_000)

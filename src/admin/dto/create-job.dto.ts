@@ -24,6 +24,7 @@ import { OptionalNotNull, PRINTABLE } from './validators';
 /** Job options shared by create and update (DESIGN section 4). */
 export class JobOptionsDto {
   @ApiPropertyOptional({
+    type: 'number',
     description: 'Seconds a run may be late and still run; null = however late (default)',
     nullable: true,
     example: 300,
@@ -42,6 +43,7 @@ export class JobOptionsDto {
     description: 'Runs in flight at once across replicas (default 1)',
     minimum: 1,
     maximum: 1000,
+    example: 1,
   })
   @OptionalNotNull()
   @IsInt()

@@ -23,7 +23,7 @@ export class ListJobsQuery {
   @MaxLength(255)
   namePrefix?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -40,7 +40,7 @@ export class ListJobsQuery {
 }
 
 export class RunHistoryQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -8,7 +8,7 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'The request is malformed: bad JSON, wrong types, unknown or missing fields, bad query values',
   401: 'No x-api-key header',
   403: 'The x-api-key is not valid (or no keys are configured)',
-  404: 'No job with this id',
+  404: 'Nothing by this name: no such job, topic or dead-letter topic',
   409: 'A job with this id exists (send replaceExisting: true to replace it)',
   413: 'The request body is larger than the limit',
   422: 'Well-formed, but the engine refuses a value (trigger field, time zone, unknown action handler)',

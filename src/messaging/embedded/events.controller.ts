@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 
+import { ApiProblems } from '../../admin/problem/api-problems.decorator';
+import { API_KEY_SCHEME } from '../../admin/swagger';
 import { AppConfig } from '../../app/config/app-config';
 import type { EventBus } from '../event-bus';
 import { decodeRecord } from '../inbound/decode-record';
@@ -30,6 +42,13 @@ function problem(
  * refused here with a 400 naming the fields (rather than sent to the .dlq, which stays readable).
  * GET lists what was published on a topic (what the service emitted, dead letters included).
  */
+@ApiTags('events (embedded mode)')
+@ApiSecurity(API_KEY_SCHEME)
+@ApiParam({
+  name: 'topic',
+  description: 'An inbound topic (POST) or any topic (GET)',
+  example: 'orders.created',
+})
 @Controller('v1/events')
 export class EmbeddedEventsController {
   constructor(
@@ -39,6 +58,23 @@ export class EmbeddedEventsController {
   ) {}
 
   @Post(':topic')
+  @ApiOperation({ summary: 'Inject one inbound event, as if it came from Kafka (embedded mode only)' })
+  @ApiQuery({ name: 'key', required: false, description: 'Message key (default: orderId or jobId)' })
+  @ApiBody({
+    description: 'The message value (eventId is added when missing)',
+    schema: { type: 'object' },
+    examples: {
+      orderCreated: {
+        value: {
+          orderId: 'order-1',
+          createdAt: '2026-01-05T08:30:00.000Z',
+          items: [{ skuId: 'sku-1', quantity: 2 }],
+        },
+      },
+    },
+  })
+  @ApiAcceptedResponse({ description: '{ topic, key, eventId }: handed to the inbound pipeline' })
+  @ApiProblems(404, 413)
   async inject(
     @Param('topic') topic: string,
     @Query('key') key: string | undefined,
@@ -80,6 +116,10 @@ export class EmbeddedEventsController {
   }
 
   @Get(':topic')
+  @ApiOperation({ summary: 'The most recent messages published on a topic (embedded mode only)' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, default: 100 } })
+  @ApiOkResponse({ description: '{ topic, messages: [{ offset, timestamp, key, value, headers }] }' })
+  @ApiProblems()
   list(@Param('topic') topic: string, @Query('limit') limit?: string): unknown {
     const n = Math.min(Math.max(Number(limit) || 100, 1), this.config.EMBEDDED_EVENTS_RETAINED);
     const bus = this.bus as MemoryEventBus;
