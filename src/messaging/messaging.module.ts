@@ -49,6 +49,8 @@ function createBus(config: AppConfig, kafka: Kafka | undefined): EventBus {
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
       maxBatch: config.INBOUND_BATCH_SIZE,
       partitionsConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
       logger: new Logger('kafka'),
     });
   }
@@ -143,6 +145,7 @@ export class MessagingModule {
                 retentionHours: c.OUTBOX_RETENTION_HOURS,
                 downAfterMs: c.OUTBOX_DOWN_AFTER_MS,
                 deadLetterAfterMs: c.OUTBOX_DEAD_LETTER_AFTER_MS,
+                backoffMaxMs: c.OUTBOX_RETRY_MAX_MS,
                 deadLetterTopic: c.TOPIC_SCHEDULER_DEAD_LETTER,
                 // Replicas sharing a database elect one relay; alone in memory, it always leads.
                 leadership: dataSource ? new MySqlRelayLock(dataSource) : SOLE_RELAY,

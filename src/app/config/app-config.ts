@@ -171,6 +171,25 @@ export class AppConfig {
   @Max(64)
   KAFKA_PARTITIONS_CONCURRENTLY = 3;
 
+  /**
+   * How long the broker waits for a silent consumer before dropping it from the group. After a
+   * broker restart a consumer rejoins as a new member, and the group's rebalance waits out the old
+   * members' session: this is how long consuming stays stopped (kafkajs default 30 s). At least the
+   * broker's group.min.session.timeout.ms (6 s by default).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(6000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS = 10_000;
+
+  /** How often a consumer heartbeats; at most a third of KAFKA_SESSION_TIMEOUT_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(100_000)
+  KAFKA_HEARTBEAT_INTERVAL_MS = 3000;
+
   /** Inbound messages handed to a domain handler per call (and committed together). */
   @Type(() => Number)
   @IsInt()
@@ -267,6 +286,16 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   OUTBOX_DOWN_AFTER_MS = 30_000;
+
+  /**
+   * Longest back-off of the outbox relay after a failure (database or broker down): also how late,
+   * at most, it notices the outage is over and readiness turns up again.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  OUTBOX_RETRY_MAX_MS = 2000;
 
   /**
    * An outbox event whose topic keeps refusing it (unknown topic, too large, not authorized) is

@@ -37,7 +37,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
   const problems =
-    errors.length > 0 ? errors.map(describeConfigProblem) : embeddedInProductionProblems(config);
+    errors.length > 0
+      ? errors.map(describeConfigProblem)
+      : [...embeddedInProductionProblems(config), ...kafkaTimingProblems(config)];
   if (problems.length > 0) throw new ConfigError(problems);
   const security = readSecurity(config, env);
   if (security.problems.length > 0) throw new ConfigError(security.problems);
@@ -58,4 +60,13 @@ export function describeConfigProblem(error: ValidationError): string {
 /** Embedded mode: nothing durable, for trying the service out with `npm start` alone. */
 export function isEmbedded(config: AppConfig): boolean {
   return config.DATABASE_URL === undefined && config.KAFKA_BROKERS === undefined;
+}
+
+/** A heartbeat must reach the broker several times per session, or a slow tick drops the member. */
+function kafkaTimingProblems(config: AppConfig): string[] {
+  return config.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > config.KAFKA_SESSION_TIMEOUT_MS
+    ? [
+        `KAFKA_HEARTBEAT_INTERVAL_MS (${config.KAFKA_HEARTBEAT_INTERVAL_MS}) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${config.KAFKA_SESSION_TIMEOUT_MS})`,
+      ]
+    : [];
 }

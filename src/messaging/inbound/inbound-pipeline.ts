@@ -10,6 +10,9 @@ import type { InboundMessage, InboundRoute } from './inbound-message';
 import type { InboundRegistry } from './inbound-registry';
 import { StuckPartitions } from './stuck-partitions';
 
+/** Longest wait between heartbeats while a failing batch backs off. */
+const HEARTBEAT_SLICE_MS = 1000;
+
 export interface InboundPipelineOptions {
   /** MAX_MESSAGE_BYTES: larger values are dead-lettered. */
   maxMessageBytes: number;
@@ -167,8 +170,12 @@ export class InboundPipeline {
     this.logger.warn(
       `${what} failed for ${batch.topic}/${batch.partition}@${offset}, retrying in ${delay} ms: ${described}`,
     );
-    await sleep(delay, batch.signal);
+    // Heartbeats while waiting: a back-off longer than the session timeout must not drop the member.
+    for (let waited = 0; waited < delay; waited += HEARTBEAT_SLICE_MS) {
+      await sleep(Math.min(HEARTBEAT_SLICE_MS, delay - waited), batch.signal);
+      if (!batch.isActive()) throw new ConsumerStoppedError();
+      await batch.heartbeat();
+    }
     if (!batch.isActive()) throw new ConsumerStoppedError();
-    await batch.heartbeat();
   }
 }
