@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -5,6 +6,18 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 export const JOB_STATES = ['scheduled', 'paused'] as const;
 export const TRIGGER_TYPES = ['date', 'interval', 'cron', 'calendarinterval', 'and', 'or'] as const;
 export const MAX_PAGE = 500;
+
+/** The `limit` query parameter of a paged list: an integer from 1 to MAX_PAGE. */
+function PageLimit(defaultValue: number): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: defaultValue }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(MAX_PAGE),
+  );
+}
 
 export class ListJobsQuery {
   @ApiPropertyOptional({ enum: JOB_STATES })
@@ -23,12 +36,7 @@ export class ListJobsQuery {
   @MaxLength(255)
   namePrefix?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @PageLimit(100)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page (opaque)' })
@@ -40,12 +48,7 @@ export class ListJobsQuery {
 }
 
 export class RunHistoryQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @PageLimit(50)
   limit?: number;
 }
 
@@ -61,11 +64,6 @@ export class ListDeadRunsQuery {
   @Matches(/^[0-9]{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 100, type: 'integer' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @PageLimit(100)
   limit?: number;
 }
