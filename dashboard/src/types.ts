@@ -100,3 +100,13 @@ export interface DeadLetter {
   };
   replay: { status: string; claimedAt: string; publishedAt: string | null } | null;
 }
+export interface DeadRun {
+  id: string;
+  jobId: string;
+  scheduledAt: string;
+  attempts: number;
+  lastError: string;
+  handler: string;
+  deadAt: string;
+  action: { handler: string; args?: unknown };
+}

@@ -33,9 +33,11 @@ export const fmtTime = (iso: string | null | undefined): string =>
 
 /**
  * A button that asks before it acts, in a modal <dialog> (focus moves into it, Escape cancels).
+ * `name` is its accessible name when the visible label alone is ambiguous (one per table row).
  */
 export function ConfirmButton(props: {
   label: string;
+  name?: string;
   question: string;
   onConfirm: () => Promise<void> | void;
   danger?: boolean;
@@ -54,10 +56,15 @@ export function ConfirmButton(props: {
   };
   return (
     <>
-      <button type="button" class={props.danger ? 'danger' : ''} onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        class={props.danger ? 'danger' : ''}
+        aria-label={props.name}
+        onClick={() => dialog.current?.showModal()}
+      >
         {props.label}
       </button>
-      <dialog ref={dialog} aria-label={`Confirm: ${props.label}`}>
+      <dialog ref={dialog} aria-label={`Confirm: ${props.name ?? props.label}`}>
         <form method="dialog">
           <p>{props.question}</p>
           {props.children}

@@ -4,6 +4,7 @@ import { get, post } from '../api';
 import { useLoad } from '../hooks';
 import type { DeadLetter } from '../types';
 import { ConfirmButton, ErrorNote, fmtTime } from '../ui';
+import { DeadRuns } from './dead-runs';
 
 interface Summary {
   topics: Array<{ topic: string; dlqTopic: string; count: number; replayed: number }>;
@@ -52,13 +53,7 @@ export function DeadLettersPage({ topic }: { topic: string | null }) {
         </table>
       )}
       {topic && <TopicDeadLetters topic={topic} onReplayed={summary.reload} />}
-      <section aria-labelledby="runs-h">
-        <h2 id="runs-h">Dead runs</h2>
-        <p>
-          Runs whose retries are exhausted will be listed here once the service records them (retry policies:
-          issue 13); the page reads them from <code>GET /v1/dead-runs</code> when that route exists.
-        </p>
-      </section>
+      <DeadRuns />
     </>
   );
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import type { INestApplication } from '@nestjs/common';
@@ -17,7 +19,9 @@ import { InboundConsumer } from '../../../src/messaging/inbound/inbound-consumer
 // The dashboard in a real browser (Debian's headless Chromium driven by playwright-core) against
 // the whole service on MariaDB and Kafka, business time on a fake clock: sign in, a job created
 // over REST appears, pausing it from the page is what the API then says, an order's timeout shows
-// once it fired, a dead-lettered message is listed and replayed from the page.
+// once it fired, a dead-lettered message is listed and replayed from the page, runs that exhausted
+// their retries (http jobs against a real HTTP server that refuses them) are listed, retried and
+// discarded from the page.
 
 // Budget: Chromium start (~2 s), group joins, the service's polling; each step waits at most 30 s.
 jest.setTimeout(240_000);
@@ -31,6 +35,11 @@ let app: INestApplication;
 let base: string;
 let browser: Browser;
 let page: Page;
+let httpTarget: Server;
+let targetUrl: string;
+/** Paths the HTTP target refuses with a 503; any other path is delivered (200). */
+const refused = new Set<string>();
+const deliveries: string[] = [];
 const shots = screenshotDir();
 const weights: Record<string, number> = {};
 const api = () => request(app.getHttpServer());
@@ -42,6 +51,13 @@ async function shot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  httpTarget = createServer((req, res) => {
+    deliveries.push(req.url!);
+    if (refused.has(req.url!)) res.writeHead(503).end('busy');
+    else res.writeHead(200).end('ok');
+  });
+  await new Promise<void>((resolve) => httpTarget.listen(0, '127.0.0.1', resolve));
+  targetUrl = `http://127.0.0.1:${(httpTarget.address() as AddressInfo).port}`;
   buildDashboard();
   browser = await launchBrowser();
   db = await createTestDatabase('dashboard');
@@ -49,7 +65,15 @@ beforeAll(async () => {
   target = uniqueTopic('dash.target');
   await createTopics([target], 1);
   clock = new FakeClock(T0);
-  app = await bootAdminApp({ databaseUrl: db.url, topics, clock });
+  app = await bootAdminApp({
+    databaseUrl: db.url,
+    topics,
+    clock,
+    env: {
+      HTTP_TARGET_SIGNING_SECRET: 'dashboard-signing-secret-0123456789',
+      HTTP_TARGET_ALLOWED_HOSTS: '127.0.0.1',
+    },
+  });
   await app.listen(0, '127.0.0.1');
   base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   await app.get(InboundConsumer).ready();
@@ -61,6 +85,8 @@ afterAll(async () => {
     writeFileSync(path.join(shots, 'page-weights.json'), `${JSON.stringify(weights, null, 2)}\n`);
   await browser?.close();
   await app?.close();
+  httpTarget?.closeAllConnections();
+  await new Promise((resolve) => httpTarget?.close(resolve));
   await deleteTopics([
     target,
     ...Object.values(topics),
@@ -198,6 +224,109 @@ it('lists a dead-lettered message with its error headers and replays it from the
   await page.getByRole('dialog').getByRole('button', { name: 'Yes, replay' }).click();
   await page.getByText('Replayed 1: 0 replayed.').waitFor({ timeout: 30_000 });
   await row.filter({ hasText: 'published' }).waitFor();
+});
+
+it('lists runs that exhausted their retries; retrying and deleting them from the page is what the API then says', async () => {
+  const dueAt = new Date(clock.now().getTime() + 60_000);
+  const retry = { maxAttempts: 2, backoff: { initialSeconds: 10, multiplier: 2, maxSeconds: 60, jitter: 0 } };
+  refused.add('/export');
+  refused.add('/invoice');
+  for (const [id, url] of [
+    ['nightly-export', '/export'],
+    ['invoice-webhook', '/invoice'],
+  ])
+    await api()
+      .post('/v1/jobs')
+      .set(key)
+      .send({
+        id,
+        trigger: { type: 'date', runDate: dueAt.toISOString() },
+        action: { handler: 'http', args: { url: `${targetUrl}${url}` } },
+        retry,
+      })
+      .expect(201);
+  // Attempt 1 at dueAt, attempt 2 ten seconds later: then both runs are dead.
+  for (const at of [dueAt.getTime(), dueAt.getTime() + 10_000]) {
+    await clock.setAsync(new Date(at));
+    await quiet(app, clock.now());
+  }
+  const listed = (await api().get('/v1/dead-runs').set(key).expect(200)).body.items as Array<{
+    id: string;
+    jobId: string;
+  }>;
+  const deadId = (jobId: string) => listed.find((r) => r.jobId === jobId)!.id;
+  const exportId = deadId('nightly-export');
+  const invoiceId = deadId('invoice-webhook');
+
+  await page.goto(`${base}/dashboard#/dead-letters`);
+  const exportRow = page.locator(`table.dead-runs tr[data-dead-run-id="${exportId}"]`);
+  const invoiceRow = page.locator(`table.dead-runs tr[data-dead-run-id="${invoiceId}"]`);
+  await exportRow.waitFor();
+  await invoiceRow.waitFor();
+  const cells = await exportRow.locator('th, td').allTextContents();
+  expect(cells[0]).toContain('nightly-export');
+  expect(cells[1]).toContain('http');
+  expect(cells[1]).toContain(`${targetUrl}/export`);
+  expect(cells[3]).toBe('2');
+  expect(cells[4]).toContain('503');
+  expect(cells[2]).not.toBe('–');
+  expect(cells[5]).not.toBe('–');
+  await shot('dead-runs');
+
+  // Retry with the mouse; the target now accepts it.
+  refused.delete('/export');
+  await page.getByRole('button', { name: `Retry dead run ${exportId} of job nightly-export` }).click();
+  const dialog = page.getByRole('dialog', {
+    name: `Confirm: Retry dead run ${exportId} of job nightly-export`,
+  });
+  expect(await dialog.textContent()).toContain('nightly-export');
+  await dialog.getByRole('button', { name: 'Yes, retry' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Retry dead run ${exportId} (job nightly-export): its first new attempt is due now.` })
+    .waitFor();
+  await exportRow.waitFor({ state: 'detached' });
+  await api().get(`/v1/dead-runs/${exportId}`).set(key).expect(404);
+  await api().post(`/v1/dead-runs/${exportId}/retry`).set(key).expect(409);
+  await quiet(app, clock.now());
+  await eventually('the retried delivery', async () =>
+    deliveries.filter((d) => d === '/export').length === 3 ? true : undefined,
+  );
+  const runs = (await api().get('/v1/jobs/nightly-export/runs').set(key).expect(200)).body.items as Array<{
+    outcome: string;
+  }>;
+  expect(runs.map((r) => r.outcome).sort()).toEqual(['error', 'error', 'success']);
+
+  // Delete with the keyboard only: Enter opens the dialog on Cancel, Escape backs out, Shift+Tab
+  // reaches the confirmation.
+  const del = page.getByRole('button', { name: `Delete dead run ${invoiceId} of job invoice-webhook` });
+  const delDialog = page.getByRole('dialog', {
+    name: `Confirm: Delete dead run ${invoiceId} of job invoice-webhook`,
+  });
+  await del.focus();
+  await page.keyboard.press('Enter');
+  await delDialog.waitFor();
+  expect(await page.locator(':focus').textContent()).toBe('Cancel');
+  await page.keyboard.press('Escape');
+  await delDialog.waitFor({ state: 'hidden' });
+  await api().get(`/v1/dead-runs/${invoiceId}`).set(key).expect(200);
+  await page.keyboard.press('Enter');
+  await delDialog.waitFor();
+  await page.keyboard.press('Shift+Tab');
+  expect(await page.locator(':focus').textContent()).toBe('Yes, delete');
+  await page.keyboard.press('Enter');
+  await invoiceRow.waitFor({ state: 'detached' });
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Delete dead run ${invoiceId} (job invoice-webhook): discarded.` })
+    .waitFor();
+  expect(await page.locator(':focus').getAttribute('id')).toBe('runs-h');
+  await api().get(`/v1/dead-runs/${invoiceId}`).set(key).expect(404);
+  await api().delete(`/v1/dead-runs/${invoiceId}`).set(key).expect(409);
+  const left = (await api().get('/v1/dead-runs').set(key).expect(200)).body.items as Array<{ id: string }>;
+  expect(left.map((r) => r.id)).not.toContain(invoiceId);
+  expect(deliveries.filter((d) => d === '/invoice')).toHaveLength(2);
+  await page.getByText('No dead runs.').waitFor();
 });
 
 it('overview shows the fires, the relaying replica and the dead letters', async () => {
