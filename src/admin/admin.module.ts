@@ -36,7 +36,7 @@ export function createValidationPipe(): ValidationPipe {
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        throttlers: [{ ttl: 60_000, limit: config.ADMIN_RATE_LIMIT_PER_MINUTE }],
+        throttlers: [{ ttl: 60_000, limit: config.admin.rateLimitPerMinute }],
       }),
     }),
   ],

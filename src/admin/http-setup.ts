@@ -27,7 +27,7 @@ export function setupHttp(app: INestApplication, config: AppConfig): void {
   express.use((req: Request, _res: Response, next: NextFunction) => storage.run(new Store(req.log), next));
   setupSecurityHeaders(express, config);
   express.use(undecodablePathParams(express));
-  express.use(jsonBody(config.HTTP_MAX_BODY_BYTES));
+  express.use(jsonBody(config.http.maxBodyBytes));
   express.useLogger(app.get(Logger));
   express.set('trust proxy', false);
   setupSwagger(app);

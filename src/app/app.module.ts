@@ -20,7 +20,8 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const { DATABASE_URL, KAFKA_BROKERS } = config;
+    const { url } = config.database;
+    const { brokers } = config.kafka;
     return {
       module: AppModule,
       imports: [
@@ -28,8 +29,8 @@ export class AppModule {
         LoggingModule,
         ReadinessModule,
         HealthModule,
-        ...(DATABASE_URL ? [DatabaseModule.forRoot({ ...config, DATABASE_URL })] : []),
-        ...(KAFKA_BROKERS ? [KafkaModule.forRoot({ ...config, KAFKA_BROKERS })] : []),
+        ...(url ? [DatabaseModule.forRoot({ ...config.database, url })] : []),
+        ...(brokers ? [KafkaModule.forRoot({ ...config.kafka, brokers })] : []),
         SchedulerModule,
         MessagingModule.forRoot(config),
         MetricsModule,

@@ -22,7 +22,7 @@ async function bootstrap(): Promise<void> {
   setupHttp(app, config);
   // SIGTERM/SIGINT run every module's shutdown hooks: stop consuming, finish runs, flush the outbox.
   app.enableShutdownHooks();
-  await app.listen(config.PORT, config.HOST);
+  await app.listen(config.http.port, config.http.host);
   const logger = new Logger('main');
   if (isEmbedded(config)) {
     logger.warn(
@@ -32,7 +32,9 @@ async function bootstrap(): Promise<void> {
   if (generatedKey) {
     logger.warn(`no ADMIN_API_KEYS set: admin key for this run is ${generatedKey} (send it as x-api-key)`);
   }
-  logger.log(`listening on http://${config.HOST}:${config.PORT} (replica ${config.SCHEDULER_REPLICA_ID})`);
+  logger.log(
+    `listening on http://${config.http.host}:${config.http.port} (replica ${config.scheduler.replicaId})`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

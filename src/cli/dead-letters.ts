@@ -42,26 +42,26 @@ export async function deadLettersCommand(
   if (command !== 'list' && command !== 'replay') throw new CliUsageError(DEAD_LETTERS_USAGE);
   if (!values.topic) throw new CliUsageError('--topic is required');
   const config = loadConfig(env);
-  if (!config.DATABASE_URL || !config.KAFKA_BROKERS)
+  if (!config.database.url || !config.kafka.brokers)
     throw new CliUsageError('DATABASE_URL and KAFKA_BROKERS must be set (as for the service)');
-  const kafka = createKafkaClient({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS });
+  const kafka = createKafkaClient({ ...config.kafka, brokers: config.kafka.brokers });
   const bus = new KafkaEventBus(kafka, {
-    groupId: config.KAFKA_GROUP_ID,
+    groupId: config.kafka.groupId,
     fromBeginning: false,
-    topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
-    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-    maxBatch: config.INBOUND_BATCH_SIZE,
+    topicPartitions: config.kafka.topicPartitions,
+    replicationFactor: config.kafka.replicationFactor,
+    maxBatch: config.inbound.batchSize,
     partitionsConcurrently: 1,
   });
   // The service's own connection settings (TLS, password files), with a small pool.
   const dataSource = new DataSource({
-    ...databaseOptions({ ...config, DATABASE_URL: config.DATABASE_URL }),
+    ...databaseOptions({ ...config.database, url: config.database.url }),
     poolSize: 2,
   } as DataSourceOptions);
   try {
     await runMigrations(dataSource);
     const replayer = new DeadLetterReplayer(
-      new KafkaTopicReader(kafka, { groupPrefix: `${config.KAFKA_GROUP_ID}.dlq-reader` }),
+      new KafkaTopicReader(kafka, { groupPrefix: `${config.kafka.groupId}.dlq-reader` }),
       bus,
       new MySqlReplayLedger(dataSource),
       { topics: null },

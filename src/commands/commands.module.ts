@@ -28,7 +28,7 @@ class CommandsRegistrar implements OnModuleInit {
 
   onModuleInit(): void {
     this.registry.register({
-      topic: this.config.TOPIC_SCHEDULER_COMMANDS,
+      topic: this.config.topics.schedulerCommands,
       dto: SchedulerCommandDto,
       handleBatch: (messages) => this.service.handleBatch(messages),
     });

@@ -45,7 +45,7 @@ import { INBOUND_LAG_READER, StatsService } from './stats/stats.service';
       inject: [EVENT_BUS, AppConfig, { token: KAFKA_CLIENT, optional: true }],
       useFactory: (bus: EventBus, config: AppConfig, kafka?: Kafka) =>
         kafka
-          ? new KafkaConsumerLag(kafka, config.KAFKA_GROUP_ID)
+          ? new KafkaConsumerLag(kafka, config.kafka.groupId)
           : {
               lag: async (topics: string[]) =>
                 topics.map((topic) => ({ topic, partition: 0, lag: (bus as MemoryEventBus).lag(topic) })),

@@ -18,7 +18,7 @@ class HttpTargetRegistrar implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    const secret = this.config.HTTP_TARGET_SIGNING_SECRET;
+    const secret = this.config.httpTarget.signingSecret;
     if (!secret) {
       this.scheduler.registerHandler(HTTP_ACTION, () => Promise.reject(disabled()), {
         validateArgs: () => {
@@ -27,11 +27,11 @@ class HttpTargetRegistrar implements OnModuleInit, OnApplicationShutdown {
       });
       return;
     }
-    const policy = new AddressPolicy(this.config.HTTP_TARGET_ALLOWED_HOSTS);
+    const policy = new AddressPolicy(this.config.httpTarget.allowedHosts);
     const target = createHttpTargetHandler({
       signingSecret: secret,
       policy,
-      defaultTimeoutSeconds: this.config.HTTP_TARGET_TIMEOUT_SECONDS,
+      defaultTimeoutSeconds: this.config.httpTarget.timeoutSeconds,
     });
     this.close = target.close;
     this.scheduler.registerHandler(HTTP_ACTION, target.handler, {

@@ -30,33 +30,33 @@ import { MySqlReplayLedger } from '../persistence/mysql-replay-ledger';
 /** Every topic of DESIGN section 6, as configured (created at start-up when KAFKA_CREATE_TOPICS). */
 export function serviceTopics(config: AppConfig): string[] {
   return [
-    config.TOPIC_ORDERS_CREATED,
-    config.TOPIC_ORDERS_PAID,
-    config.TOPIC_ORDERS_CANCEL,
-    config.TOPIC_INVENTORY_RESTOCK,
-    config.TOPIC_ORDERS_LATE_PAYMENT,
-    config.TOPIC_SCHEDULER_COMMANDS,
-    config.TOPIC_SCHEDULER_DEAD_LETTER,
+    config.topics.ordersCreated,
+    config.topics.ordersPaid,
+    config.topics.ordersCancel,
+    config.topics.inventoryRestock,
+    config.topics.ordersLatePayment,
+    config.topics.schedulerCommands,
+    config.topics.schedulerDeadLetter,
   ];
 }
 
 function createBus(config: AppConfig, kafka: Kafka | undefined): EventBus {
-  if (config.KAFKA_BROKERS && kafka) {
+  if (config.kafka.brokers && kafka) {
     return new KafkaEventBus(kafka, {
-      groupId: config.KAFKA_GROUP_ID,
-      fromBeginning: config.KAFKA_CONSUME_FROM_BEGINNING,
-      topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-      maxBatch: config.INBOUND_BATCH_SIZE,
-      partitionsConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      groupId: config.kafka.groupId,
+      fromBeginning: config.kafka.consumeFromBeginning,
+      topicPartitions: config.kafka.topicPartitions,
+      replicationFactor: config.kafka.replicationFactor,
+      maxBatch: config.inbound.batchSize,
+      partitionsConcurrently: config.kafka.partitionsConcurrently,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       logger: new Logger('kafka'),
     });
   }
   return new MemoryEventBus({
-    maxBatch: config.INBOUND_BATCH_SIZE,
-    retainPerTopic: config.EMBEDDED_EVENTS_RETAINED,
+    maxBatch: config.inbound.batchSize,
+    retainPerTopic: config.runtime.embeddedEventsRetained,
     logger: new Logger('memory-bus'),
   });
 }
@@ -72,7 +72,7 @@ export class MessagingModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: MessagingModule,
-      controllers: config.KAFKA_BROKERS ? [] : [EmbeddedEventsController],
+      controllers: config.kafka.brokers ? [] : [EmbeddedEventsController],
       providers: [
         { provide: MessagingTelemetry, useFactory: () => new MessagingTelemetry() },
         { provide: InboundRegistry, useFactory: () => new InboundRegistry() },
@@ -94,8 +94,8 @@ export class MessagingModule {
               registry,
               bus,
               {
-                maxMessageBytes: c.MAX_MESSAGE_BYTES,
-                retryMaxMs: c.INBOUND_RETRY_MAX_MS,
+                maxMessageBytes: c.inbound.maxMessageBytes,
+                retryMaxMs: c.inbound.retryMaxMs,
                 rejectedReason: rejectedDataReason,
               },
               telemetry,
@@ -111,8 +111,8 @@ export class MessagingModule {
               registry,
               pipeline,
               {
-                createTopics: c.KAFKA_CREATE_TOPICS ? serviceTopics(c) : false,
-                stuckAfterMs: c.INBOUND_STUCK_AFTER_SECONDS * 1000,
+                createTopics: c.kafka.createTopics ? serviceTopics(c) : false,
+                stuckAfterMs: c.inbound.stuckAfterSeconds * 1000,
               },
               new Logger('inbound'),
             ),
@@ -140,13 +140,13 @@ export class MessagingModule {
               bus,
               clock,
               {
-                batchSize: c.OUTBOX_BATCH_SIZE,
-                pollMs: c.OUTBOX_POLL_MS,
-                retentionHours: c.OUTBOX_RETENTION_HOURS,
-                downAfterMs: c.OUTBOX_DOWN_AFTER_MS,
-                deadLetterAfterMs: c.OUTBOX_DEAD_LETTER_AFTER_MS,
-                backoffMaxMs: c.OUTBOX_RETRY_MAX_MS,
-                deadLetterTopic: c.TOPIC_SCHEDULER_DEAD_LETTER,
+                batchSize: c.outbox.batchSize,
+                pollMs: c.outbox.pollMs,
+                retentionHours: c.outbox.retentionHours,
+                downAfterMs: c.outbox.downAfterMs,
+                deadLetterAfterMs: c.outbox.deadLetterAfterMs,
+                backoffMaxMs: c.outbox.retryMaxMs,
+                deadLetterTopic: c.topics.schedulerDeadLetter,
                 // Replicas sharing a database elect one relay; alone in memory, it always leads.
                 leadership: dataSource ? new MySqlRelayLock(dataSource) : SOLE_RELAY,
               },
@@ -172,7 +172,7 @@ export class MessagingModule {
           ) =>
             new DeadLetterReplayer(
               kafka && bus instanceof KafkaEventBus
-                ? new KafkaTopicReader(kafka, { groupPrefix: `${c.KAFKA_GROUP_ID}.dlq-reader` })
+                ? new KafkaTopicReader(kafka, { groupPrefix: `${c.kafka.groupId}.dlq-reader` })
                 : new MemoryTopicReader(bus as MemoryEventBus),
               bus,
               dataSource ? new MySqlReplayLedger(dataSource) : new MemoryReplayLedger(),

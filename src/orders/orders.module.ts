@@ -14,9 +14,9 @@ import { OrdersService } from './orders.service';
 
 export function orderTopics(config: AppConfig): OrderTopics {
   return {
-    cancel: config.TOPIC_ORDERS_CANCEL,
-    restock: config.TOPIC_INVENTORY_RESTOCK,
-    latePayment: config.TOPIC_ORDERS_LATE_PAYMENT,
+    cancel: config.topics.ordersCancel,
+    restock: config.topics.inventoryRestock,
+    latePayment: config.topics.ordersLatePayment,
   };
 }
 
@@ -38,12 +38,12 @@ class OrdersRegistrar implements OnModuleInit {
       orderTimeoutHandler(orderTopics(this.config), this.states, this.clock),
     );
     this.registry.register({
-      topic: this.config.TOPIC_ORDERS_CREATED,
+      topic: this.config.topics.ordersCreated,
       dto: OrderCreatedDto,
       handleBatch: (messages) => this.service.handleCreated(messages),
     });
     this.registry.register({
-      topic: this.config.TOPIC_ORDERS_PAID,
+      topic: this.config.topics.ordersPaid,
       dto: OrderPaidDto,
       handleBatch: (messages) => this.service.handlePaid(messages),
     });
@@ -69,8 +69,8 @@ class OrdersRegistrar implements OnModuleInit {
         config: AppConfig,
       ): OrdersService =>
         new OrdersService(scheduler, states, clock, {
-          defaultTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS,
-          latePaymentTopic: config.TOPIC_ORDERS_LATE_PAYMENT,
+          defaultTimeoutSeconds: config.orders.paymentTimeoutSeconds,
+          latePaymentTopic: config.topics.ordersLatePayment,
         }),
     },
     OrdersRegistrar,

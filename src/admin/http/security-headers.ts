@@ -54,9 +54,9 @@ export function setupSecurityHeaders(app: NestExpressApplication, config: AppCon
     const path = (req.url ?? '/').split('?')[0];
     (DOCS_PATH.test(path) ? DOCS_POLICY : API_POLICY)(req, res, next);
   });
-  if (config.CORS_ALLOWED_ORIGINS.length > 0) {
+  if (config.http.corsAllowedOrigins.length > 0) {
     app.enableCors({
-      origin: config.CORS_ALLOWED_ORIGINS,
+      origin: config.http.corsAllowedOrigins,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       allowedHeaders: ['content-type', API_KEY_HEADER, 'x-request-id'],
       exposedHeaders: ['x-request-id', 'retry-after'],

@@ -22,7 +22,7 @@ export class ApiKeyGuard implements CanActivate {
     config: AppConfig,
     private readonly reflector: Reflector,
   ) {
-    this.verifier = new ApiKeyVerifier(config.ADMIN_API_KEYS);
+    this.verifier = new ApiKeyVerifier(config.admin.apiKeys);
   }
 
   canActivate(context: ExecutionContext): boolean {

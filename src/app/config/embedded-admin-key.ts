@@ -9,8 +9,8 @@ import { isEmbedded } from './load-config';
  * service runs durably or has keys of its own.
  */
 export function ensureEmbeddedAdminKey(config: AppConfig): string | undefined {
-  if (!isEmbedded(config) || config.ADMIN_API_KEYS.length > 0) return undefined;
+  if (!isEmbedded(config) || config.admin.apiKeys.length > 0) return undefined;
   const key = randomBytes(16).toString('hex');
-  config.ADMIN_API_KEYS = [key];
+  config.admin.apiKeys = [key];
   return key;
 }

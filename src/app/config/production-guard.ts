@@ -6,8 +6,11 @@ import type { AppConfig } from './app-config';
  * operator said so with ALLOW_EMBEDDED_IN_PRODUCTION=true.
  */
 export function embeddedInProductionProblems(config: AppConfig): string[] {
-  if (config.NODE_ENV !== 'production' || config.ALLOW_EMBEDDED_IN_PRODUCTION) return [];
-  const unset = (['DATABASE_URL', 'KAFKA_BROKERS'] as const).filter((name) => config[name] === undefined);
+  if (config.runtime.nodeEnv !== 'production' || config.runtime.allowEmbeddedInProduction) return [];
+  const unset = [
+    config.database.url === undefined ? 'DATABASE_URL' : null,
+    config.kafka.brokers === undefined ? 'KAFKA_BROKERS' : null,
+  ].filter((name) => name !== null);
   if (unset.length === 0) return [];
   const what = unset.map((n) => (n === 'DATABASE_URL' ? 'jobs' : 'events')).join(' and ');
   return [

@@ -1,9 +1,9 @@
 /**
  * Settings whose values must never appear in any output: configuration errors, logs, responses.
- * Declare one with @SecretSetting() on its AppConfig property (secrets read through
- * SourceReader are also wrapped in a Secret, which prints as [secret]); names that look like secrets (passwords,
- * keys, tokens, credentials, URLs that can carry a password) count as secret even if a future
- * setting forgets the decorator, so the safe default holds.
+ * Declare one with @SecretSetting() on its property in a settings group (secrets read through
+ * SourceReader are also wrapped in a Secret, which prints as [secret]); variables named like
+ * secrets (passwords, keys, tokens, credentials, URLs that can carry a password) count as secret
+ * even if a future setting forgets the decorator, so the safe default holds (settings-catalog.ts).
  */
 const DECLARED = Symbol('config:secret');
 
@@ -17,7 +17,7 @@ export function SecretSetting(): PropertyDecorator {
   };
 }
 
-/** The settings a class declares secret with @SecretSetting(). */
+/** The properties a settings group declares secret with @SecretSetting(). */
 export function declaredSecrets(configClass: abstract new () => object): string[] {
   return [...((configClass.prototype as WithSecrets)[DECLARED] ?? [])];
 }
@@ -26,8 +26,4 @@ const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE|(^|_)KE
 
 export function looksSecret(name: string): boolean {
   return SECRET_LOOKING.test(name);
-}
-
-export function isSecretSetting(configClass: abstract new () => object, name: string): boolean {
-  return looksSecret(name) || declaredSecrets(configClass).includes(name);
 }

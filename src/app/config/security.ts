@@ -3,6 +3,7 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import type { AppConfig } from './app-config';
 import { Secret } from './secret';
 import { SourceReader } from './secret-sources';
+import type { KafkaSettings } from './settings/kafka-settings';
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
@@ -33,6 +34,12 @@ export interface DatabaseSecurity {
 
 type TlsPrefix = 'KAFKA_SSL' | 'DATABASE_SSL';
 
+/** The TLS settings the Kafka and database groups both have, named alike. */
+type TlsFileSettings = Pick<
+  KafkaSettings,
+  'ssl' | 'sslCaFile' | 'sslCertFile' | 'sslKeyFile' | 'sslRejectUnauthorized' | 'sslCheckHostname'
+>;
+
 /**
  * Reads the TLS, SASL and password settings (secrets from NAME or NAME_FILE) into the grouped
  * objects the Kafka and MySQL clients are built from. Returns every problem found.
@@ -44,21 +51,21 @@ export function readSecurity(
   const reader = new SourceReader(env);
   const kafka: KafkaSecurity = {};
   const database: DatabaseSecurity = {};
-  kafka.ssl = readTls(reader, config, 'KAFKA_SSL');
-  database.ssl = readTls(reader, config, 'DATABASE_SSL');
+  kafka.ssl = readTls(reader, config.kafka, 'KAFKA_SSL');
+  database.ssl = readTls(reader, config.database, 'DATABASE_SSL');
   database.password = reader.secret('DATABASE_PASSWORD');
-  kafka.sasl = readSasl(reader, config, kafka.ssl !== undefined);
+  kafka.sasl = readSasl(reader, config.kafka, kafka.ssl !== undefined);
   return { kafka, database, problems: reader.problems };
 }
 
-function readTls(reader: SourceReader, config: AppConfig, prefix: TlsPrefix): TlsSettings | undefined {
-  const files = {
-    ca: config[`${prefix}_CA_FILE`],
-    cert: config[`${prefix}_CERT_FILE`],
-    key: config[`${prefix}_KEY_FILE`],
-  };
+function readTls(
+  reader: SourceReader,
+  settings: TlsFileSettings,
+  prefix: TlsPrefix,
+): TlsSettings | undefined {
+  const files = { ca: settings.sslCaFile, cert: settings.sslCertFile, key: settings.sslKeyFile };
   const passphrase = reader.secret(`${prefix}_KEY_PASSWORD`);
-  if (!config[prefix]) {
+  if (!settings.ssl) {
     const stray = Object.entries(files)
       .filter(([, path]) => path !== undefined)
       .map(([part]) => `${prefix}_${part.toUpperCase()}_FILE`);
@@ -82,8 +89,8 @@ function readTls(reader: SourceReader, config: AppConfig, prefix: TlsPrefix): Tl
     cert,
     // Drivers get the key decrypted, so the passphrase goes no further than this function.
     key: key ? secretPem(key) : undefined,
-    rejectUnauthorized: config[`${prefix}_REJECT_UNAUTHORIZED`],
-    checkHostname: config[`${prefix}_CHECK_HOSTNAME`],
+    rejectUnauthorized: settings.sslRejectUnauthorized,
+    checkHostname: settings.sslCheckHostname,
   };
 }
 
@@ -91,9 +98,9 @@ function secretPem(key: KeyObject): Secret {
   return new Secret(key.export({ format: 'pem', type: 'pkcs8' }).toString());
 }
 
-function readSasl(reader: SourceReader, config: AppConfig, tls: boolean): KafkaSecurity['sasl'] {
-  const mechanism = config.KAFKA_SASL_MECHANISM;
-  const username = config.KAFKA_SASL_USERNAME;
+function readSasl(reader: SourceReader, kafka: KafkaSettings, tls: boolean): KafkaSecurity['sasl'] {
+  const mechanism = kafka.saslMechanism;
+  const username = kafka.saslUsername;
   const password = reader.secret('KAFKA_SASL_PASSWORD');
   if (mechanism === undefined) {
     const stray = [

@@ -1,7 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 
 import { dataSourceOptions } from '../../persistence/data-source';
-import type { AppConfig } from '../config/app-config';
+import type { DatabaseWithUrl } from '../config/settings/database-settings';
 import type { TlsSettings } from '../config/security';
 
 /**
@@ -19,10 +19,10 @@ export function mysqlSsl(tls: TlsSettings): Record<string, unknown> {
 }
 
 /** The one way the service (app, migrations CLI, relay lock, health) connects to MySQL. */
-export function databaseOptions(config: AppConfig & { DATABASE_URL: string }): DataSourceOptions {
-  const { ssl, password } = config.databaseSecurity;
-  return dataSourceOptions(config.DATABASE_URL, {
-    poolSize: config.DATABASE_POOL_SIZE,
+export function databaseOptions(database: DatabaseWithUrl): DataSourceOptions {
+  const { ssl, password } = database.security;
+  return dataSourceOptions(database.url, {
+    poolSize: database.poolSize,
     ...(password ? { password: password.reveal() } : {}),
     ...(ssl ? { ssl: mysqlSsl(ssl) } : {}),
   });

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 import { runMigrations } from '../../persistence/data-source';
-import { AppConfig } from '../config/app-config';
+import type { DatabaseWithUrl } from '../config/settings/database-settings';
 import { ReadinessRegistry } from '../health/readiness';
 import { databaseOptions } from './database-options';
 
@@ -31,19 +31,19 @@ class MySqlReadiness implements OnModuleInit {
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: AppConfig & { DATABASE_URL: string }): DynamicModule {
+  static forRoot(database: DatabaseWithUrl): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...databaseOptions(config),
+            ...databaseOptions(database),
             retryAttempts: 3,
             retryDelay: 1000,
           }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
-            if (!config.DATABASE_RUN_MIGRATIONS) return dataSource;
+            if (!database.runMigrations) return dataSource;
             try {
               await runMigrations(dataSource);
             } catch (error) {

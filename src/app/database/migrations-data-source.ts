@@ -10,5 +10,5 @@ import { databaseOptions } from './database-options';
  */
 const config = loadConfig({ DATABASE_URL: DEFAULT_DATABASE_URL, ...process.env });
 export default new DataSource(
-  databaseOptions({ ...config, DATABASE_URL: config.DATABASE_URL ?? DEFAULT_DATABASE_URL }),
+  databaseOptions({ ...config.database, url: config.database.url ?? DEFAULT_DATABASE_URL }),
 );

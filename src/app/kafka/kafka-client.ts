@@ -2,8 +2,8 @@ import type { ConnectionOptions } from 'node:tls';
 
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 
-import type { AppConfig } from '../config/app-config';
 import type { KafkaSecurity, TlsSettings } from '../config/security';
+import type { KafkaWithBrokers } from '../config/settings/kafka-settings';
 
 /** Node TLS options for the brokers; without a CA file Node's built-in roots are trusted. */
 export function kafkaTls(tls: TlsSettings): ConnectionOptions {
@@ -38,15 +38,15 @@ export function kafkaSecurityOptions(security: KafkaSecurity): Pick<KafkaConfig,
  * is bounded (connect, TLS handshake included; SASL exchange; request), so a listener speaking
  * another protocol fails with an error instead of hanging.
  */
-export function createKafkaClient(config: AppConfig & { KAFKA_BROKERS: string[] }): Kafka {
+export function createKafkaClient(kafka: KafkaWithBrokers): Kafka {
   return new Kafka({
-    clientId: config.KAFKA_CLIENT_ID,
-    brokers: config.KAFKA_BROKERS,
+    clientId: kafka.clientId,
+    brokers: kafka.brokers,
     logLevel: logLevel.WARN,
     connectionTimeout: 3000,
     authenticationTimeout: 5000,
     requestTimeout: 10000,
     retry: { retries: 5, initialRetryTime: 200 },
-    ...kafkaSecurityOptions(config.kafkaSecurity),
+    ...kafkaSecurityOptions(kafka.security),
   });
 }

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 
-import { AppConfig } from '../config/app-config';
+import type { KafkaWithBrokers } from '../config/settings/kafka-settings';
 import { ReadinessRegistry } from '../health/readiness';
 import { createKafkaClient } from './kafka-client';
 
@@ -43,11 +43,11 @@ class KafkaReadiness implements OnModuleInit, OnModuleDestroy {
 
 @Module({})
 export class KafkaModule {
-  static forRoot(config: AppConfig & { KAFKA_BROKERS: string[] }): DynamicModule {
+  static forRoot(settings: KafkaWithBrokers): DynamicModule {
     return {
       module: KafkaModule,
       global: true,
-      providers: [{ provide: KAFKA_CLIENT, useValue: createKafkaClient(config) }, KafkaReadiness],
+      providers: [{ provide: KAFKA_CLIENT, useValue: createKafkaClient(settings) }, KafkaReadiness],
       exports: [KAFKA_CLIENT],
     };
   }

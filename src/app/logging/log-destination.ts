@@ -11,11 +11,11 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
  * production image) the JSON stays.
  */
 export function logDestination(
-  config: Pick<AppConfig, 'LOG_PRETTY' | 'NODE_ENV'>,
+  config: Pick<AppConfig, 'log' | 'runtime'>,
   isTty = process.stdout.isTTY === true,
   output?: NodeJS.WritableStream,
 ): DestinationStream | undefined {
-  const pretty = config.LOG_PRETTY ?? (isTty && config.NODE_ENV !== 'production');
+  const pretty = config.log.pretty ?? (isTty && config.runtime.nodeEnv !== 'production');
   if (!pretty) return undefined;
   try {
     // Required lazily: absent from production installs, and only wanted here.

@@ -4,7 +4,7 @@ import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 
-import type { AppConfig } from '../config/app-config';
+import type { LogSettings } from '../config/settings/log-settings';
 import { createAppLogger } from './logger';
 import { redactUrl } from './redaction';
 import { requestIdFrom } from './request-context';
@@ -28,9 +28,9 @@ export type HttpLoggerOptions = Options<IncomingMessage, ServerResponse> & {
  * for route `*` it broke the deny-by-default routing (dropped connections, 404 instead of 401 for
  * an upper-case path of a protected route).
  */
-export function loggerParams(config: Pick<AppConfig, 'LOG_LEVEL'>, destination?: DestinationStream): Params {
+export function loggerParams(log: Pick<LogSettings, 'level'>, destination?: DestinationStream): Params {
   const pinoHttp: HttpLoggerOptions = {
-    logger: createAppLogger(config.LOG_LEVEL, destination),
+    logger: createAppLogger(log.level, destination),
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId' },
     genReqId: (req, res) => {

@@ -26,7 +26,7 @@ import { SchedulerEventLog } from './scheduler-event-log';
       ],
       inject: [AppConfig, LOG_DESTINATION],
       useFactory: (c: AppConfig, destination: DestinationStream | null): Params =>
-        loggerParams(c, destination ?? undefined),
+        loggerParams(c.log, destination ?? undefined),
     }),
   ],
   providers: [

@@ -1,9 +1,13 @@
-import { AppConfig } from '../config/app-config';
-import { declaredSecrets } from '../config/secret-settings';
+import { settingCatalog } from '../config/settings-catalog';
 
-/** Every setting declared secret, as a top-level or `config.` path. */
+/**
+ * Every secret setting wherever a log line may carry it: by its variable name at top level, as
+ * `config.<group>.<property>` in a config dump, and as `<group>.<property>` when a group is logged.
+ */
 function secretSettingPaths(): string[] {
-  return declaredSecrets(AppConfig).flatMap((name) => [name, `config.${name}`]);
+  return settingCatalog()
+    .filter((entry) => entry.secret)
+    .flatMap(({ name, group, property }) => [name, `config.${group}.${property}`, `${group}.${property}`]);
 }
 
 /** Paths pino censors wherever they appear in a log line (request headers, config dumps). */

@@ -27,7 +27,7 @@ export class ConsumerLagCollector implements OnModuleInit, OnModuleDestroy {
   /** The topics the service consumes (DESIGN section 6). */
   get topics(): string[] {
     const c = this.config;
-    return [c.TOPIC_ORDERS_CREATED, c.TOPIC_ORDERS_PAID, c.TOPIC_SCHEDULER_COMMANDS];
+    return [c.topics.ordersCreated, c.topics.ordersPaid, c.topics.schedulerCommands];
   }
 
   onModuleInit(): void {
@@ -42,7 +42,7 @@ export class ConsumerLagCollector implements OnModuleInit, OnModuleDestroy {
     if (!this.kafka || Date.now() - this.lastCollected < MIN_INTERVAL_MS) return;
     this.admin ??= this.kafka.admin();
     await this.admin.connect();
-    const groupId = this.config.KAFKA_GROUP_ID;
+    const groupId = this.config.kafka.groupId;
     const existing = new Set(await this.admin.listTopics());
     const topics = this.topics.filter((t) => existing.has(t));
     const committed = await this.admin.fetchOffsets({ groupId, topics });

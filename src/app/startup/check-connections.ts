@@ -8,10 +8,11 @@ import { StartupConnectionError } from './startup-error';
  * Throws one StartupConnectionError naming every wrong setting; each check is time-bounded.
  */
 export async function checkConnections(config: AppConfig, warn: (message: string) => void): Promise<void> {
-  const { DATABASE_URL, KAFKA_BROKERS } = config;
+  const { url } = config.database;
+  const { brokers } = config.kafka;
   const results = await Promise.allSettled([
-    DATABASE_URL ? checkDatabase({ ...config, DATABASE_URL }) : Promise.resolve(undefined),
-    KAFKA_BROKERS ? checkKafka({ ...config, KAFKA_BROKERS }) : Promise.resolve(undefined),
+    url ? checkDatabase({ ...config.database, url }) : Promise.resolve(undefined),
+    brokers ? checkKafka({ ...config.kafka, brokers }) : Promise.resolve(undefined),
   ]);
   const errors: StartupConnectionError[] = [];
   for (const result of results) {

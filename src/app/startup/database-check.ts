@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 
-import type { AppConfig } from '../config/app-config';
+import type { DatabaseWithUrl } from '../config/settings/database-settings';
 import { databaseOptions } from '../database/database-options';
 import { rootCause, StartupConnectionError, tlsProblem } from './startup-error';
 
 export type DatabaseCheck = { ok: true } | { ok: false; transient: true; message: string };
-type DatabaseConfig = AppConfig & { DATABASE_URL: string };
 
 /** Network failures: the server may be starting; TypeORM's own retries decide. */
 const UNREACHABLE = new Set([
@@ -23,11 +22,11 @@ const ACCESS_DENIED = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERR
  * refuses (password, CA, TLS on or off, client certificate) throw a StartupConnectionError
  * naming them; an unreachable server is only reported.
  */
-export async function checkDatabase(config: DatabaseConfig): Promise<DatabaseCheck> {
-  const failure = await connectOnce(config);
+export async function checkDatabase(database: DatabaseWithUrl): Promise<DatabaseCheck> {
+  const failure = await connectOnce(database);
   if (!failure) return { ok: true };
   const cause = rootCause(failure);
-  const target = new URL(config.DATABASE_URL);
+  const target = new URL(database.url);
   const where = `MySQL at ${target.hostname}:${target.port || 3306}`;
   const make = (settings: string[], why: string) =>
     new StartupConnectionError(
@@ -37,18 +36,16 @@ export async function checkDatabase(config: DatabaseConfig): Promise<DatabaseChe
   if (UNREACHABLE.has(cause.code ?? '')) {
     return { ok: false, transient: true, message: make(['DATABASE_URL'], 'cannot be reached').message };
   }
-  const ssl = config.databaseSecurity.ssl;
+  const ssl = database.security.ssl;
   if (ACCESS_DENIED.has(cause.code ?? '')) {
     // MariaDB answers "access denied" to a plaintext login when it requires TLS: try once over TLS.
-    if (!ssl && (await acceptsOverTls(config))) {
+    if (!ssl && (await acceptsOverTls(database))) {
       throw make(
         ['DATABASE_SSL'],
         'accepts this login over TLS only: set DATABASE_SSL=true (and DATABASE_SSL_CA_FILE)',
       );
     }
-    const settings = config.databaseSecurity.password
-      ? ['DATABASE_URL', 'DATABASE_PASSWORD']
-      : ['DATABASE_URL'];
+    const settings = database.security.password ? ['DATABASE_URL', 'DATABASE_PASSWORD'] : ['DATABASE_URL'];
     const certHint =
       ssl && !ssl.cert ? ', or the account requires a client certificate (DATABASE_SSL_CERT_FILE)' : '';
     throw make(
@@ -81,8 +78,8 @@ export async function checkDatabase(config: DatabaseConfig): Promise<DatabaseChe
 }
 
 /** Connects and runs one query; the error, if any. */
-async function connectOnce(config: DatabaseConfig): Promise<unknown> {
-  const dataSource = new DataSource(databaseOptions({ ...config, DATABASE_POOL_SIZE: 1 }));
+async function connectOnce(database: DatabaseWithUrl): Promise<unknown> {
+  const dataSource = new DataSource(databaseOptions({ ...database, poolSize: 1 }));
   try {
     await dataSource.initialize();
     await dataSource.query('SELECT 1');
@@ -95,11 +92,11 @@ async function connectOnce(config: DatabaseConfig): Promise<unknown> {
 }
 
 /** Only to name the setting: the same login over TLS without checking the certificate. */
-async function acceptsOverTls(config: DatabaseConfig): Promise<boolean> {
+async function acceptsOverTls(database: DatabaseWithUrl): Promise<boolean> {
   const anyCertificate = { rejectUnauthorized: false, checkHostname: false };
   const failure = await connectOnce({
-    ...config,
-    databaseSecurity: { ...config.databaseSecurity, ssl: anyCertificate },
+    ...database,
+    security: { ...database.security, ssl: anyCertificate },
   });
   return failure === undefined;
 }

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 
-import type { AppConfig } from '../config/app-config';
+import type { KafkaWithBrokers } from '../config/settings/kafka-settings';
 import { kafkaSecurityOptions } from '../kafka/kafka-client';
 import { rootCause, StartupConnectionError, tlsProblem } from './startup-error';
 
@@ -12,16 +12,16 @@ export type KafkaCheck = { ok: true } | { ok: false; transient: true; message: s
  * StartupConnectionError naming them; a broker that is down is only reported, since the
  * consumer and relay retry on their own.
  */
-export async function checkKafka(config: AppConfig & { KAFKA_BROKERS: string[] }): Promise<KafkaCheck> {
+export async function checkKafka(kafka: KafkaWithBrokers): Promise<KafkaCheck> {
   const admin = new Kafka({
-    clientId: `${config.KAFKA_CLIENT_ID}-startup-check`,
-    brokers: config.KAFKA_BROKERS,
+    clientId: `${kafka.clientId}-startup-check`,
+    brokers: kafka.brokers,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     authenticationTimeout: 5000,
     requestTimeout: 10000,
     retry: { retries: 1, initialRetryTime: 300 },
-    ...kafkaSecurityOptions(config.kafkaSecurity),
+    ...kafkaSecurityOptions(kafka.security),
   }).admin();
   try {
     await admin.connect();
@@ -29,16 +29,16 @@ export async function checkKafka(config: AppConfig & { KAFKA_BROKERS: string[] }
     await admin.describeCluster();
     return { ok: true };
   } catch (error) {
-    return classify(error, config);
+    return classify(error, kafka);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
 }
 
-function classify(error: unknown, config: AppConfig & { KAFKA_BROKERS: string[] }): KafkaCheck {
+function classify(error: unknown, kafka: KafkaWithBrokers): KafkaCheck {
   const cause = rootCause(error);
-  const where = `Kafka at ${config.KAFKA_BROKERS.join(',')}`;
-  const { ssl, sasl } = config.kafkaSecurity;
+  const where = `Kafka at ${kafka.brokers.join(',')}`;
+  const { ssl, sasl } = kafka.security;
   const fail = (settings: string[], why: string): never => {
     throw new StartupConnectionError(
       settings,

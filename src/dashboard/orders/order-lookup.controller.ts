@@ -68,13 +68,13 @@ export class OrderLookupController {
       events.push(
         {
           kind: 'cancel',
-          topic: this.config.TOPIC_ORDERS_CANCEL,
+          topic: this.config.topics.ordersCancel,
           eventId: eventIdFor(jobId, run.scheduledAt, 'cancel'),
           scheduledAt: at,
         },
         {
           kind: 'restock',
-          topic: this.config.TOPIC_INVENTORY_RESTOCK,
+          topic: this.config.topics.inventoryRestock,
           eventId: eventIdFor(jobId, run.scheduledAt, 'restock'),
           scheduledAt: at,
         },
@@ -82,7 +82,7 @@ export class OrderLookupController {
       if (status === 'late_paid')
         events.push({
           kind: 'late-payment',
-          topic: this.config.TOPIC_ORDERS_LATE_PAYMENT,
+          topic: this.config.topics.ordersLatePayment,
           eventId: eventIdFor(jobId, run.scheduledAt, 'late-payment'),
           scheduledAt: at,
         });

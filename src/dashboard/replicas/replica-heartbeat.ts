@@ -79,7 +79,7 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, OnModuleDestroy
     const now = this.clock.now();
     const ids = [...this.inFlight.keys()];
     return {
-      replicaId: this.config.SCHEDULER_REPLICA_ID as string,
+      replicaId: this.config.scheduler.replicaId as string,
       startedAt: this.startedAt ?? now,
       seenAt: now,
       relayLeader: this.relay.status().leader,

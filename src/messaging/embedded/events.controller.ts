@@ -101,7 +101,7 @@ export class EmbeddedEventsController {
     const check = await decodeRecord(
       { topic, partition: 0, offset: '0', key: messageKey, value: bytes, headers },
       route.dto,
-      this.config.MAX_MESSAGE_BYTES,
+      this.config.inbound.maxMessageBytes,
     );
     if (!check.ok) {
       return problem(
@@ -121,7 +121,7 @@ export class EmbeddedEventsController {
   @ApiOkResponse({ description: '{ topic, messages: [{ offset, timestamp, key, value, headers }] }' })
   @ApiProblems()
   list(@Param('topic') topic: string, @Query('limit') limit?: string): unknown {
-    const n = Math.min(Math.max(Number(limit) || 100, 1), this.config.EMBEDDED_EVENTS_RETAINED);
+    const n = Math.min(Math.max(Number(limit) || 100, 1), this.config.runtime.embeddedEventsRetained);
     const bus = this.bus as MemoryEventBus;
     return {
       topic,

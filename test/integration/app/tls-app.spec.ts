@@ -61,7 +61,7 @@ beforeAll(async () => {
     env: env(),
   });
   const config = loadConfig(env());
-  kafka = createKafkaClient({ ...config, KAFKA_BROKERS: config.KAFKA_BROKERS ?? [] });
+  kafka = createKafkaClient({ ...config.kafka, brokers: config.kafka.brokers ?? [] });
 });
 
 afterAll(async () => {

@@ -100,7 +100,7 @@ describe('Kafka over TLS and SASL', () => {
     async (mechanism, user) => {
       const env = saslSsl(mechanism, user);
       expect(await startCheck(env)).toEqual([]);
-      const admin = createKafkaClient({ ...loadConfig(env), KAFKA_BROKERS: [env.KAFKA_BROKERS] }).admin();
+      const admin = createKafkaClient({ ...loadConfig(env).kafka, brokers: [env.KAFKA_BROKERS] }).admin();
       await admin.connect();
       try {
         expect((await admin.describeCluster()).brokers).toHaveLength(1);
@@ -186,7 +186,7 @@ describe('Kafka over TLS and SASL', () => {
 describe('MySQL over TLS (require_secure_transport=ON)', () => {
   async function cipherOf(env: Record<string, string>): Promise<string> {
     const config = loadConfig(env);
-    const ds = new DataSource(databaseOptions({ ...config, DATABASE_URL: env.DATABASE_URL }));
+    const ds = new DataSource(databaseOptions({ ...config.database, url: env.DATABASE_URL }));
     await ds.initialize();
     try {
       const [row] = (await ds.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as Array<{ Value: string }>;

@@ -4,21 +4,22 @@ import { Writable } from 'node:stream';
 import { pinoHttp } from 'pino-http';
 
 import { AppConfig } from '../../../src/app/config/app-config';
-import {
-  ConfigError,
-  describeConfigProblem,
-  loadConfig,
-  settingNames,
-} from '../../../src/app/config/load-config';
-import { declaredSecrets, isSecretSetting, looksSecret } from '../../../src/app/config/secret-settings';
+import { ConfigError, describeConfigProblem, loadConfig } from '../../../src/app/config/load-config';
+import { declaredSecrets, looksSecret } from '../../../src/app/config/secret-settings';
+import { isSecretSetting, settingCatalog, settingGroups } from '../../../src/app/config/settings-catalog';
 import { createAppLogger } from '../../../src/app/logging/logger';
 import { type HttpLoggerOptions, loggerParams } from '../../../src/app/logging/logger-params';
 import { REDACT_PATHS, redactUrl } from '../../../src/app/logging/redaction';
 
 // No secret in any output: configuration errors and log lines, for every secret setting.
 
-/** Every setting that holds a secret: declared with @Secret(), or secret by its name. */
-const SECRET_SETTINGS = [...new Set([...declaredSecrets(AppConfig), ...settingNames().filter(looksSecret)])];
+/** Every setting that holds a secret: declared with @SecretSetting(), or secret by its name. */
+const SECRET_ENTRIES = settingCatalog().filter((entry) => entry.secret);
+const SECRET_SETTINGS = SECRET_ENTRIES.map((entry) => entry.name);
+const isDeclared = (group: string, property: string): boolean =>
+  settingGroups().some(
+    ([name, groupClass]) => name === group && declaredSecrets(groupClass).includes(property),
+  );
 
 function captureLogs() {
   const lines: string[] = [];
@@ -36,9 +37,9 @@ describe('secret settings', () => {
     expect(SECRET_SETTINGS).toEqual(
       expect.arrayContaining(['DATABASE_URL', 'ADMIN_API_KEYS', 'HTTP_TARGET_SIGNING_SECRET']),
     );
-    // A setting whose name says it is secret must say so with @Secret() too (one source of truth).
-    const undeclared = settingNames().filter(
-      (name) => looksSecret(name) && !declaredSecrets(AppConfig).includes(name),
+    // A setting whose name says it is secret must say so with @SecretSetting() too (one source of truth).
+    const undeclared = settingCatalog().filter(
+      (entry) => looksSecret(entry.name) && !isDeclared(entry.group, entry.property),
     );
     expect(undeclared).toEqual([]);
   });
@@ -51,8 +52,8 @@ describe('secret settings', () => {
       'REDIS_URL',
       'X_CREDENTIALS',
     ])
-      expect(isSecretSetting(AppConfig, name)).toBe(true);
-    expect(isSecretSetting(AppConfig, 'PORT')).toBe(false);
+      expect(isSecretSetting(name)).toBe(true);
+    expect(isSecretSetting('PORT')).toBe(false);
   });
 
   it.each(SECRET_SETTINGS)(
@@ -95,14 +96,17 @@ describe('secret settings', () => {
 
   it('a logged config object, or a secret setting at top level, is censored for every secret', () => {
     const { logger, text } = captureLogs();
-    const config = Object.assign(
-      new AppConfig(),
-      Object.fromEntries(SECRET_SETTINGS.map((n) => [n, `zq7-${n}`])),
-    );
+    const config = new AppConfig();
+    for (const { group, property, name } of SECRET_ENTRIES) {
+      Object.assign(config[group], { [property]: `zq7-${name}` });
+    }
     logger.info({ config }, 'configuration');
+    for (const { group } of SECRET_ENTRIES) logger.info({ [group]: config[group] }, 'one group');
     logger.info(Object.fromEntries(SECRET_SETTINGS.map((n) => [n, `zq7-${n}`])), 'top level');
     expect(text()).not.toContain('zq7');
-    for (const name of SECRET_SETTINGS) expect(REDACT_PATHS).toContain(`config.${name}`);
+    for (const { group, property } of SECRET_ENTRIES) {
+      expect(REDACT_PATHS).toContain(`config.${group}.${property}`);
+    }
   });
 });
 
@@ -118,7 +122,7 @@ describe('request logs', () => {
   it('an API key sent in a query string or a header never reaches the log, over real HTTP', async () => {
     const { sink, text } = captureLogs();
     // The request logger the app mounts: nestjs-pino's pino-http settings.
-    const log = pinoHttp(loggerParams({ LOG_LEVEL: 'info' }, sink).pinoHttp as HttpLoggerOptions);
+    const log = pinoHttp(loggerParams({ level: 'info' }, sink).pinoHttp as HttpLoggerOptions);
     const server: Server = createServer((req, res) => {
       log(req, res);
       res.writeHead(401).end();

@@ -32,8 +32,8 @@ describe('Kafka SASL and TLS settings', () => {
     const fromEnv = loadConfig({ ...scram, KAFKA_SASL_PASSWORD: SECRET });
     const fromFile = loadConfig({ ...scram, KAFKA_SASL_PASSWORD_FILE: file('pw', `${SECRET}\n`) });
     for (const config of [fromEnv, fromFile]) {
-      expect(config.kafkaSecurity.sasl?.password.reveal()).toBe(SECRET);
-      expect(kafkaSecurityOptions(config.kafkaSecurity).sasl).toEqual({
+      expect(config.kafka.security.sasl?.password.reveal()).toBe(SECRET);
+      expect(kafkaSecurityOptions(config.kafka.security).sasl).toEqual({
         mechanism: 'scram-sha-256',
         username: 'svc',
         password: SECRET,
@@ -47,19 +47,19 @@ describe('Kafka SASL and TLS settings', () => {
       KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
       KAFKA_SASL_PASSWORD: SECRET,
     });
-    expect(config.kafkaSecurity.sasl?.mechanism).toBe('scram-sha-512');
-    expect(config.kafkaSecurity.ssl).toBeUndefined();
-    expect(kafkaSecurityOptions(config.kafkaSecurity).ssl).toBeUndefined();
+    expect(config.kafka.security.sasl?.mechanism).toBe('scram-sha-512');
+    expect(config.kafka.security.ssl).toBeUndefined();
+    expect(kafkaSecurityOptions(config.kafka.security).ssl).toBeUndefined();
   });
 
   it('TLS: chain and server-name checks on by default; each can be turned off', () => {
     const on = loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL: 'true' });
-    expect(on.kafkaSecurity.ssl).toMatchObject({ rejectUnauthorized: true, checkHostname: true });
-    expect(kafkaSecurityOptions(on.kafkaSecurity).ssl).toEqual(
+    expect(on.kafka.security.ssl).toMatchObject({ rejectUnauthorized: true, checkHostname: true });
+    expect(kafkaSecurityOptions(on.kafka.security).ssl).toEqual(
       expect.not.objectContaining({ checkServerIdentity: expect.anything() }),
     );
     const off = loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL: 'true', KAFKA_SSL_CHECK_HOSTNAME: 'false' });
-    const ssl = kafkaSecurityOptions(off.kafkaSecurity).ssl as { checkServerIdentity?: () => unknown };
+    const ssl = kafkaSecurityOptions(off.kafka.security).ssl as { checkServerIdentity?: () => unknown };
     expect(ssl.checkServerIdentity?.()).toBeUndefined();
   });
 
@@ -132,7 +132,7 @@ describe('MySQL settings', () => {
     const url = 'mysql://u@db:3306/app';
     const ssl = (env: Record<string, string>) => {
       const config = loadConfig({ DATABASE_URL: url, DATABASE_SSL: 'true', ...env });
-      return (databaseOptions({ ...config, DATABASE_URL: url }) as { ssl?: unknown }).ssl;
+      return (databaseOptions({ ...config.database, url }) as { ssl?: unknown }).ssl;
     };
     expect(ssl({})).toMatchObject({ rejectUnauthorized: true, verifyIdentity: true });
     expect(ssl({ DATABASE_SSL_CHECK_HOSTNAME: 'false' })).toMatchObject({ verifyIdentity: false });
@@ -141,7 +141,7 @@ describe('MySQL settings', () => {
       verifyIdentity: false,
     });
     const plain = loadConfig({ DATABASE_URL: url, DATABASE_PASSWORD: SECRET });
-    const options = databaseOptions({ ...plain, DATABASE_URL: url }) as { ssl?: unknown; password?: string };
+    const options = databaseOptions({ ...plain.database, url }) as { ssl?: unknown; password?: string };
     expect(options.ssl).toBeUndefined();
     expect(options.password).toBe(SECRET);
   });
@@ -152,8 +152,8 @@ describe('MySQL settings', () => {
       DATABASE_SSL: 'true',
       DATABASE_PASSWORD: SECRET,
     });
-    expect(config.databaseSecurity.ssl).toMatchObject({ rejectUnauthorized: true, checkHostname: true });
-    expect(config.databaseSecurity.password?.reveal()).toBe(SECRET);
+    expect(config.database.security.ssl).toMatchObject({ rejectUnauthorized: true, checkHostname: true });
+    expect(config.database.security.password?.reveal()).toBe(SECRET);
   });
 });
 
@@ -168,11 +168,11 @@ describe('secrets in the loaded config', () => {
     for (const text of [
       JSON.stringify(config),
       inspect(config, { depth: 10 }),
-      `${config.kafkaSecurity.sasl?.password}`,
+      `${config.kafka.security.sasl?.password}`,
     ]) {
       expect(text).not.toContain(SECRET);
     }
-    expect(JSON.stringify(config.kafkaSecurity)).toContain('[secret]');
+    expect(JSON.stringify(config.kafka.security)).toContain('[secret]');
   });
 });
 
@@ -184,10 +184,10 @@ describe('settings without a default', () => {
       SCHEDULER_REPLICA_ID: 'replica-7',
       HTTP_TARGET_SIGNING_SECRET: 'k'.repeat(32),
     });
-    expect(config.KAFKA_SASL_USERNAME).toBe('svc');
-    expect(config.KAFKA_SASL_MECHANISM).toBe('scram-sha-256');
-    expect(config.SCHEDULER_REPLICA_ID).toBe('replica-7');
-    expect(config.HTTP_TARGET_SIGNING_SECRET).toBe('k'.repeat(32));
+    expect(config.kafka.saslUsername).toBe('svc');
+    expect(config.kafka.saslMechanism).toBe('scram-sha-256');
+    expect(config.scheduler.replicaId).toBe('replica-7');
+    expect(config.httpTarget.signingSecret).toBe('k'.repeat(32));
     expect(problems({ DATABASE_SSL: 'true', DATABASE_SSL_CA_FILE: path.join(dir, 'absent') })).toMatch(
       /DATABASE_SSL_CA_FILE=/,
     );
