@@ -40,7 +40,9 @@ function httpContext(
 }
 
 function guard(keys: string[]): ApiKeyGuard {
-  return new ApiKeyGuard(Object.assign(new AppConfig(), { ADMIN_API_KEYS: keys }), new Reflector());
+  const config = new AppConfig();
+  config.admin.apiKeys = keys;
+  return new ApiKeyGuard(config, new Reflector());
 }
 
 describe('ApiKeyVerifier', () => {
