@@ -12,6 +12,7 @@ import { ProblemFilter } from './problem/problem.filter';
 import { flattenValidationErrors, RequestValidationError } from './problem/request-errors';
 import { AdminThrottlerGuard } from './security/admin-throttler.guard';
 import { ApiKeyGuard } from './security/api-key.guard';
+import { SchedulerStateController } from './scheduler/scheduler-state.controller';
 import { TriggersController } from './triggers/triggers.controller';
 
 /** The strict body/query validation every route gets: unknown fields refused, types not coerced. */
@@ -46,6 +47,7 @@ export function createValidationPipe(): ValidationPipe {
     DeadLettersController,
     OutboxDeadLettersController,
     DeadRunsController,
+    SchedulerStateController,
   ],
   providers: [
     AdminJobsService,

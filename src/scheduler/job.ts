@@ -1,4 +1,5 @@
 import type { RetryPolicy } from './retry-policy';
+import type { ApschedulerJobOptionNames } from './validation/job-option-names';
 import type { TriggerSpec } from './triggers/trigger';
 
 /** A retry policy as a job gives it: any part left out comes from the scheduler's. */
@@ -68,8 +69,8 @@ export interface Job extends JobOptions {
   retryState?: RetryState | null;
 }
 
-/** What a caller passes to `Scheduler.addJob`. */
-export interface AddJobInput extends Partial<JobOptions> {
+/** What a caller passes to `Scheduler.addJob` (options in our names or APScheduler's). */
+export interface AddJobInput extends Partial<JobOptions>, ApschedulerJobOptionNames {
   id?: string;
   name?: string;
   trigger: TriggerSpec;
@@ -82,7 +83,7 @@ export interface AddJobInput extends Partial<JobOptions> {
 }
 
 /** What `Scheduler.modifyJob` may change (not the trigger: that is `rescheduleJob`). */
-export interface JobChanges extends Partial<JobOptions> {
+export interface JobChanges extends Partial<JobOptions>, Omit<ApschedulerJobOptionNames, 'replace_existing'> {
   name?: string;
   action?: ActionSpec;
   nextRunTime?: Date | null;

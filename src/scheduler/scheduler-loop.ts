@@ -10,6 +10,8 @@ export interface SchedulerLoopDeps {
   /** Completions handed over and not yet committed. */
   awaitingCommit(): number;
   mode(): LoopMode;
+  /** Reads the scheduler-wide pause flag (stored: another replica may have set it). */
+  pausedEverywhere(): Promise<boolean>;
   onSuccess(): void;
   onFailure(during: string, error: unknown): void;
 }
@@ -60,13 +62,16 @@ export class SchedulerLoop {
     if (this.throttled || this.deps.mode() === 'draining') this.wake();
   }
 
-  private async tick(mode: LoopMode): Promise<number> {
+  private async tick(current: LoopMode): Promise<number> {
     const { options, dispatcher } = this.deps;
     const { store, clock } = options;
     const now = clock.now();
     const t = now.getTime();
+    let mode = current;
     try {
       await this.extendLeases(t);
+      // Read before every look: a pause made through any replica stops this one too.
+      if (mode === 'running' && (await this.deps.pausedEverywhere())) mode = 'paused';
       // Held jobs' next run times and lease extensions, read after this look admitted new ones.
       const heldWake = (): number =>
         Math.min(

@@ -7,6 +7,8 @@ import type { RetryPolicyInput } from './job';
 import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
 import type { Clock } from './ports/clock';
 import type { JobStore } from './ports/job-store';
+import type { SchedulerStateStore } from './ports/scheduler-state';
+import { MemorySchedulerState } from './memory/memory-scheduler-state';
 import type { RandomSource } from './triggers';
 import { SystemClock } from './clocks/system-clock';
 import type { Executor } from './executor/executor';
@@ -35,6 +37,11 @@ export interface SchedulerOptions {
   random?: RandomSource;
   /** Largest action (handler and args) a job may carry, as JSON in UTF-8 bytes. Default 1 MiB. */
   maxActionBytes?: number;
+  /**
+   * Where the scheduler-wide pause flag lives (shared by every replica). Default: in this
+   * process only (MemorySchedulerState); pass the store adapter's for a cluster.
+   */
+  state?: SchedulerStateStore;
   /** Replace the in-process executor (it then owns concurrency and timeouts). */
   executor?: Executor;
   /**
@@ -71,6 +78,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
       'retryPolicy',
     ),
     deadLetterTopic: options.deadLetterTopic ?? null,
+    state: options.state ?? new MemorySchedulerState(),
   };
   if (!resolved.store) throw new ValidationError('store', 'a job store is required');
   const positive: (keyof ResolvedSchedulerOptions)[] = [

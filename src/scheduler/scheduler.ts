@@ -26,6 +26,7 @@ import {
 } from './scheduler-options';
 import type { Trigger, TriggerSpec } from './triggers';
 import { anchorAtNextRun, anchorIntervals } from './interval-anchor';
+import { camelJobOptions } from './validation/job-option-names';
 
 export interface AddJobsResult {
   added: string[];
@@ -56,7 +57,10 @@ export class Scheduler {
   private readonly batcher: CompletionBatcher;
   private readonly loop: SchedulerLoop;
   private state: 'stopped' | 'running' | 'draining' = 'stopped';
+  /** Paused here only (start({ paused: true })). */
   private paused = false;
+  /** The scheduler-wide flag as this replica last read or set it. */
+  private pausedShared = false;
   private loopDone: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private healthy_ = true;
@@ -120,6 +124,7 @@ export class Scheduler {
       dispatcher: this.dispatcher,
       awaitingCommit: () => this.batcher.pending,
       mode: () => this.mode(),
+      pausedEverywhere: async () => (this.pausedShared = await this.o.state.isPaused()),
       onSuccess: () => {
         if (this.batcher.pending === 0 || this.state !== 'running') this.healthy_ = true;
       },
@@ -136,8 +141,14 @@ export class Scheduler {
     return this.state === 'running';
   }
 
+  /** Paused here, by start({ paused: true }) or by a scheduler-wide pause as last seen. */
   get isPaused(): boolean {
-    return this.paused;
+    return this.paused || this.pausedShared;
+  }
+
+  /** The stored scheduler-wide flag (set through any replica). */
+  isPausedEverywhere(): Promise<boolean> {
+    return this.o.state.isPaused();
   }
 
   /** False since the last store failure until a store call succeeds again. */
@@ -181,13 +192,20 @@ export class Scheduler {
     this.emitter.emit('scheduler.started', { owner: this.o.owner });
   }
 
-  /** Stop taking due jobs (runs in flight carry on and complete). */
-  pause(): void {
-    this.paused = true;
+  /**
+   * APScheduler's pause(), for every replica: the flag is stored, and each replica reads it
+   * before taking due jobs. Runs in flight carry on and complete; jobs keep their schedules.
+   */
+  async pause(): Promise<void> {
+    this.pausedShared = true;
+    await this.o.state.setPaused(true, this.o.clock.now());
   }
 
-  resume(): void {
+  /** Resume everywhere (and here, if started paused); missed runs follow each job's misfire options. */
+  async resume(): Promise<void> {
+    await this.o.state.setPaused(false, this.o.clock.now());
     this.paused = false;
+    this.pausedShared = false;
     this.loop.wake();
   }
 
@@ -205,14 +223,16 @@ export class Scheduler {
     return this.stopping;
   }
 
-  async addJob(input: AddJobInput): Promise<Job> {
+  async addJob(given: AddJobInput): Promise<Job> {
+    const input = camelJobOptions(given);
     const job = this.prepare(input, '');
     await this.store(job, input.replaceExisting ?? false);
     return job;
   }
 
   /** Bulk add (one store call for the new ones). Every input is validated before anything is stored. */
-  async addJobs(inputs: AddJobInput[]): Promise<AddJobsResult> {
+  async addJobs(given: AddJobInput[]): Promise<AddJobsResult> {
+    const inputs = given.map((input, i) => camelJobOptions(input, `[${i}].`));
     const jobs = inputs.map((input, i) => this.prepare(input, `[${i}].`));
     const { added, duplicates } = await this.o.store.addJobs(jobs);
     const addedSet = new Set(added);
@@ -251,7 +271,8 @@ export class Scheduler {
     });
   }
 
-  async modifyJob(id: string, changes: JobChanges): Promise<Job> {
+  async modifyJob(id: string, given: JobChanges): Promise<Job> {
+    const changes = camelJobOptions(given);
     validateJobFields(changes, '', this.o.maxActionBytes);
     if (changes.action) this.requireAction(changes.action, 'action');
     let job = applyChanges(await this.require(id), changes);
@@ -375,6 +396,7 @@ export class Scheduler {
   }
 
   private mode(): LoopMode {
+    // The scheduler-wide flag is read by the loop itself on every look (never from a cached value).
     if (this.state === 'running') return this.paused ? 'paused' : 'running';
     return this.state;
   }

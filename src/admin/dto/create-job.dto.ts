@@ -79,6 +79,18 @@ export class JobOptionsDto {
   @IsOptional()
   @IsObject()
   retry?: RetryPolicyInput | null;
+  @ApiPropertyOptional({ description: 'APScheduler name of misfireGraceTime', nullable: true })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  misfire_grace_time?: number | null;
+
+  @ApiPropertyOptional({ description: 'APScheduler name of maxInstances', minimum: 1, maximum: 1000 })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  max_instances?: number;
 }
 
 export class CreateJobDto extends JobOptionsDto {
@@ -126,6 +138,11 @@ export class CreateJobDto extends JobOptionsDto {
   @OptionalNotNull()
   @IsBoolean()
   replaceExisting?: boolean;
+
+  @ApiPropertyOptional({ description: 'APScheduler name of replaceExisting' })
+  @OptionalNotNull()
+  @IsBoolean()
+  replace_existing?: boolean;
 }
 
 /** PATCH: name, options and action; the trigger changes through /reschedule. */

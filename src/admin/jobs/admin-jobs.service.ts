@@ -45,6 +45,10 @@ export class AdminJobsService {
       paused: dto.paused,
       replaceExisting: dto.replaceExisting,
       retry: dto.retry,
+      // APScheduler's names: the engine renames them, refusing both spellings of one option.
+      misfire_grace_time: dto.misfire_grace_time,
+      max_instances: dto.max_instances,
+      replace_existing: dto.replace_existing,
     };
     return toJobDto(await this.scheduler.addJob(input));
   }
@@ -83,6 +87,8 @@ export class AdminJobsService {
     if (dto.coalesce !== undefined) changes.coalesce = dto.coalesce;
     if (dto.maxInstances !== undefined) changes.maxInstances = dto.maxInstances;
     if (dto.retry !== undefined) changes.retry = dto.retry;
+    if (dto.misfire_grace_time !== undefined) changes.misfire_grace_time = dto.misfire_grace_time;
+    if (dto.max_instances !== undefined) changes.max_instances = dto.max_instances;
     return toJobDto(await this.scheduler.modifyJob(id, changes));
   }
 

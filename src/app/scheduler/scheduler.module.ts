@@ -10,10 +10,12 @@ import {
 import { DataSource } from 'typeorm';
 
 import { MySqlJobStore } from '../../persistence/mysql-job-store';
+import { MySqlSchedulerState } from '../../persistence/mysql-scheduler-state';
 import {
   type Clock,
   type JobStore,
   MemoryJobStore,
+  MemorySchedulerState,
   type OutboxStore,
   Scheduler,
   SystemClock,
@@ -77,11 +79,18 @@ function describe(error: unknown): string | undefined {
     },
     {
       provide: Scheduler,
-      inject: [JOB_STORE, CLOCK, AppConfig],
-      useFactory: (store: ServiceStore, clock: Clock, config: AppConfig): Scheduler =>
+      inject: [JOB_STORE, CLOCK, AppConfig, { token: DataSource, optional: true }],
+      useFactory: (
+        store: ServiceStore,
+        clock: Clock,
+        config: AppConfig,
+        dataSource?: DataSource,
+      ): Scheduler =>
         new Scheduler({
           store,
           clock,
+          // The scheduler-wide pause flag is stored beside the jobs, so every replica sees it.
+          state: dataSource ? new MySqlSchedulerState(dataSource) : new MemorySchedulerState(),
           owner: config.scheduler.replicaId,
           leaseMs: config.scheduler.leaseSeconds * 1000,
           batchSize: config.scheduler.batchSize,

@@ -1,2 +1,3 @@
 export * from './ids';
 export * from './json-bounds';
+export * from './job-option-names';

@@ -33,7 +33,7 @@ export async function openStoreDatabase(label: string): Promise<StoreDatabase> {
     admin,
     openPool,
     async truncate() {
-      for (const table of ['scheduler_jobs', 'scheduler_job_runs', 'scheduler_outbox']) {
+      for (const table of ['scheduler_jobs', 'scheduler_job_runs', 'scheduler_outbox', 'scheduler_state']) {
         await admin.query(`TRUNCATE TABLE ${table}`);
       }
     },

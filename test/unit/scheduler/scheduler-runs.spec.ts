@@ -128,10 +128,10 @@ describe('Scheduler runs (fake clock, memory store)', () => {
       trigger: { type: 'interval', seconds: 10 },
       action: { handler: 'record' },
     });
-    scheduler.pause();
+    await scheduler.pause();
     await clock.advanceAsync(35_000);
     expect(contexts).toHaveLength(0);
-    scheduler.resume();
+    await scheduler.resume();
     await clock.settle();
     expect(isoList(contexts.map((c) => c.scheduledAt))).toEqual(isoList([at(30)]));
     expect(iso(contexts[0].firedAt)).toBe(iso(at(35)));

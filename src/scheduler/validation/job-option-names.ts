@@ -1,0 +1,37 @@
+import { ValidationError } from '../errors';
+
+/** APScheduler's snake_case job option names, and ours (`coalesce` is spelled the same). */
+const ALIASES = {
+  misfire_grace_time: 'misfireGraceTime',
+  max_instances: 'maxInstances',
+  replace_existing: 'replaceExisting',
+  next_run_time: 'nextRunTime',
+} as const;
+
+/** The job options as APScheduler's add_job / modify_job name them. */
+export interface ApschedulerJobOptionNames {
+  misfire_grace_time?: number | null;
+  max_instances?: number;
+  replace_existing?: boolean;
+  next_run_time?: Date | null;
+}
+
+/**
+ * `input` with APScheduler's option names renamed to ours, so every caller (library, REST, a jobs
+ * file) may use either. Giving both spellings of one option is refused, naming the snake_case key.
+ */
+export function camelJobOptions<T extends object>(input: T, prefix = ''): T {
+  if (input === null || typeof input !== 'object') return input;
+  let out: Record<string, unknown> | null = null;
+  for (const [snake, camel] of Object.entries(ALIASES)) {
+    if (!Object.hasOwn(input, snake)) continue;
+    out ??= { ...(input as Record<string, unknown>) };
+    const value = out[snake];
+    delete out[snake];
+    if (value === undefined) continue;
+    if (out[camel] !== undefined)
+      throw new ValidationError(`${prefix}${snake}`, `is given twice (as ${camel} and ${snake})`);
+    out[camel] = value;
+  }
+  return (out ?? input) as T;
+}

@@ -1,0 +1,129 @@
+import request from 'supertest';
+
+import { createHarness } from '../scheduler/harness';
+import { API_KEY, createAdminTestApp, type AdminTestApp } from './admin-app';
+
+// APScheduler's job option names (misfire_grace_time, max_instances, coalesce, replace_existing,
+// next_run_time) wherever ours are taken: the engine (library, and what a jobs file or decorators
+// pass it) and the REST create/patch bodies.
+const trigger = { type: 'interval' as const, minutes: 5 };
+const action = { handler: 'h' };
+
+describe('APScheduler option names: engine', () => {
+  test('addJob takes every option by its APScheduler name', async () => {
+    const { scheduler, clock } = createHarness();
+    scheduler.registerHandler('h', () => undefined);
+    const next = new Date(clock.now().getTime() + 90_000);
+    const job = await scheduler.addJob({
+      id: 'j',
+      trigger,
+      action,
+      misfire_grace_time: 30,
+      max_instances: 3,
+      coalesce: false,
+      next_run_time: next,
+    });
+    expect(job).toMatchObject({ misfireGraceTime: 30, maxInstances: 3, coalesce: false, nextRunTime: next });
+    const replaced = await scheduler.addJob({
+      id: 'j',
+      trigger,
+      action,
+      replace_existing: true,
+      max_instances: 2,
+    });
+    expect(replaced.maxInstances).toBe(2);
+    await expect(scheduler.addJob({ id: 'j', trigger, action })).rejects.toMatchObject({
+      code: 'JOB_CONFLICT',
+    });
+  });
+
+  test('next_run_time: null adds the job paused, as in APScheduler', async () => {
+    const { scheduler } = createHarness();
+    scheduler.registerHandler('h', () => undefined);
+    expect(await scheduler.addJob({ id: 'p', trigger, action, next_run_time: null })).toMatchObject({
+      paused: true,
+      nextRunTime: null,
+    });
+  });
+
+  test('addJobs and modifyJob take them too; values are validated under the name given', async () => {
+    const { scheduler } = createHarness();
+    scheduler.registerHandler('h', () => undefined);
+    const result = await scheduler.addJobs([
+      { id: 'a', trigger, action, max_instances: 4 },
+      { id: 'a', trigger, action, replace_existing: true, misfire_grace_time: 9 },
+    ]);
+    expect(result.replaced).toEqual(['a']);
+    expect(await scheduler.getJob('a')).toMatchObject({ misfireGraceTime: 9 });
+    expect(await scheduler.modifyJob('a', { misfire_grace_time: null, max_instances: 7 })).toMatchObject({
+      misfireGraceTime: null,
+      maxInstances: 7,
+    });
+    await expect(scheduler.modifyJob('a', { max_instances: 0 })).rejects.toMatchObject({
+      field: 'maxInstances',
+    });
+  });
+
+  test('both spellings of one option are refused, naming the snake_case key (bulk: with its index)', async () => {
+    const { scheduler } = createHarness();
+    scheduler.registerHandler('h', () => undefined);
+    await expect(
+      scheduler.addJob({ trigger, action, maxInstances: 1, max_instances: 2 }),
+    ).rejects.toMatchObject({ field: 'max_instances', reason: expect.stringContaining('twice') });
+    await expect(
+      scheduler.addJobs([
+        { trigger, action },
+        { trigger, action, misfireGraceTime: 1, misfire_grace_time: 2 },
+      ]),
+    ).rejects.toMatchObject({ field: '[1].misfire_grace_time' });
+  });
+});
+
+describe('APScheduler option names: REST', () => {
+  let t: AdminTestApp;
+  const key = { 'x-api-key': API_KEY };
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+    t.scheduler.registerHandler('h', () => undefined);
+  });
+
+  afterAll(async () => {
+    await t?.app.close();
+  });
+
+  it('POST /v1/jobs and PATCH /v1/jobs/:id take misfire_grace_time, max_instances, replace_existing', async () => {
+    const created = await http()
+      .post('/v1/jobs')
+      .set(key)
+      .send({ id: 'r', trigger, action, misfire_grace_time: 60, max_instances: 2, coalesce: false })
+      .expect(201);
+    expect(created.body).toMatchObject({ misfireGraceTime: 60, maxInstances: 2, coalesce: false });
+    await http()
+      .post('/v1/jobs')
+      .set(key)
+      .send({ id: 'r', trigger, action, replace_existing: true, max_instances: 5 })
+      .expect(201);
+    const patched = await http()
+      .patch('/v1/jobs/r')
+      .set(key)
+      .send({ misfire_grace_time: null, max_instances: 3 })
+      .expect(200);
+    expect(patched.body).toMatchObject({ misfireGraceTime: null, maxInstances: 3 });
+  });
+
+  it.each([
+    [{ max_instances: 0 }, 'max_instances'],
+    [{ misfire_grace_time: -1 }, 'misfire_grace_time'],
+    [{ replace_existing: 'yes' }, 'replace_existing'],
+    [{ maxInstances: 1, max_instances: 2 }, 'max_instances'],
+  ])('refuses %j with 4xx naming %s', async (options, field) => {
+    const res = await http()
+      .post('/v1/jobs')
+      .set(key)
+      .send({ trigger, action, ...options });
+    expect([400, 422]).toContain(res.status);
+    expect(JSON.stringify(res.body)).toContain(field);
+  });
+});
