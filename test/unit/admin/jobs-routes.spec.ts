@@ -177,5 +177,5 @@ describe('/v1/jobs', () => {
     const res = await http().post('/v1/jobs/ending/resume').set(key).expect(200);
     expect(res.body).toEqual({ id: 'ending', removed: true });
     await http().get('/v1/jobs/ending').set(key).expect(404);
-  }, 30_000); // moves the fake clock hours through the loop's polls: slow on a loaded machine
+  });
 });
