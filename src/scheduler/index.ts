@@ -17,7 +17,11 @@ export { MAX_DUE_RUNS } from './due-runs';
 export { MAX_JOB_ID_LENGTH } from './job-builder';
 export * from './errors';
 export * from './job';
-export { camelJobOptions, type ApschedulerJobOptionNames } from './validation/job-option-names';
+export {
+  APSCHEDULER_JOB_OPTION_NAMES,
+  camelJobOptions,
+  type ApschedulerJobOptionNames,
+} from './validation/job-option-names';
 export * from './outbox';
 export type { Clock } from './ports/clock';
 export type * from './ports/job-store';

@@ -29,6 +29,9 @@ export function parseTrigger(spec: TriggerSpec, random: RandomSource, prefix = '
   }
 }
 
+/** The last instant a store's DATETIME column holds. */
+const MAX_RUN_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** Default bound on a job's action as stored (handler and args, JSON): 1 MiB. */
 export const DEFAULT_MAX_ACTION_BYTES = 1_048_576;
 
@@ -58,9 +61,9 @@ export function validateJobFields(
   if (
     nextRunTime !== undefined &&
     nextRunTime !== null &&
-    !(nextRunTime instanceof Date && !isNaN(+nextRunTime))
+    !(nextRunTime instanceof Date && +nextRunTime >= 0 && +nextRunTime <= MAX_RUN_TIME_MS)
   )
-    fail('nextRunTime', 'must be a valid Date or null');
+    fail('nextRunTime', 'must be null or a valid Date from 1970 to 9999');
   // The one id rule (validation/ids.ts): ids compare byte for byte, so anything a store could
   // pad, fold or mangle (edge whitespace, controls, lone surrogates) is refused here as on Kafka.
   if ('id' in input && input.id !== undefined) assertValidId(input.id, `${prefix}id`, MAX_JOB_ID_LENGTH);

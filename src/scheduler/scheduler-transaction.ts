@@ -2,6 +2,7 @@ import { ConflictingIdError } from './errors';
 import type { AddJobInput, Job } from './job';
 import type { OutboxEvent } from './outbox';
 import type { StoreTransaction } from './ports/job-store';
+import { camelJobOptions } from './validation/job-option-names';
 
 /** What a unit of work did to the scheduler's tables, reported (events, wake-ups) after commit. */
 export interface UnitOfWorkChanges {
@@ -43,8 +44,9 @@ export class SchedulerTransaction {
   }
 
   /** Bulk add: every input is validated before anything is written; one insert for the new ones. */
-  async addJobs(inputs: AddJobInput[]): Promise<TransactionAddJobsResult> {
-    const jobs = inputs.map((input, i) => this.prepare(input, `[${i}].`));
+  async addJobs(given: AddJobInput[]): Promise<TransactionAddJobsResult> {
+    const jobs = given.map((input, i) => this.prepare(input, `[${i}].`));
+    const inputs = given.map((input, i) => camelJobOptions(input, `[${i}].`));
     const result: TransactionAddJobsResult = { added: [], replaced: [], duplicates: [] };
     const seen = new Set<string>();
     const plain: Job[] = [];

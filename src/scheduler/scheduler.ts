@@ -26,7 +26,7 @@ import {
 } from './scheduler-options';
 import type { Trigger, TriggerSpec } from './triggers';
 import { anchorAtNextRun, anchorIntervals } from './interval-anchor';
-import { camelJobOptions } from './validation/job-option-names';
+import { camelJobOptions, inGivenNames } from './validation/job-option-names';
 
 export interface AddJobsResult {
   added: string[];
@@ -223,17 +223,16 @@ export class Scheduler {
     return this.stopping;
   }
 
-  async addJob(given: AddJobInput): Promise<Job> {
-    const input = camelJobOptions(given);
+  async addJob(input: AddJobInput): Promise<Job> {
     const job = this.prepare(input, '');
-    await this.store(job, input.replaceExisting ?? false);
+    await this.store(job, camelJobOptions(input).replaceExisting ?? false);
     return job;
   }
 
   /** Bulk add (one store call for the new ones). Every input is validated before anything is stored. */
   async addJobs(given: AddJobInput[]): Promise<AddJobsResult> {
+    const jobs = given.map((input, i) => this.prepare(input, `[${i}].`));
     const inputs = given.map((input, i) => camelJobOptions(input, `[${i}].`));
-    const jobs = inputs.map((input, i) => this.prepare(input, `[${i}].`));
     const { added, duplicates } = await this.o.store.addJobs(jobs);
     const addedSet = new Set(added);
     const result: AddJobsResult = { added, replaced: [], duplicates: [] };
@@ -273,7 +272,11 @@ export class Scheduler {
 
   async modifyJob(id: string, given: JobChanges): Promise<Job> {
     const changes = camelJobOptions(given);
-    validateJobFields(changes, '', this.o.maxActionBytes);
+    try {
+      validateJobFields(changes, '', this.o.maxActionBytes);
+    } catch (error) {
+      throw inGivenNames(error, given);
+    }
     if (changes.action) this.requireAction(changes.action, 'action');
     let job = applyChanges(await this.require(id), changes);
     if (changes.nextRunTime !== undefined) job = withRegularNext(job, job.nextRunTime);
@@ -429,10 +432,16 @@ export class Scheduler {
     this.emitter.emit('scheduler.shutdown', { owner: this.o.owner, wait });
   }
 
-  private prepare(input: AddJobInput, prefix: string): Job {
-    if (input === null || typeof input !== 'object')
+  /** Validates and builds a job; options may be in APScheduler's names, and errors name them so. */
+  private prepare(given: AddJobInput, prefix: string): Job {
+    if (given === null || typeof given !== 'object')
       throw new ValidationError(prefix || 'job', 'must be an object');
-    validateJobFields(input, prefix, this.o.maxActionBytes);
+    const input = camelJobOptions(given, prefix);
+    try {
+      validateJobFields(input, prefix, this.o.maxActionBytes);
+    } catch (error) {
+      throw inGivenNames(error, given, prefix);
+    }
     if (input.action === undefined) throw new ValidationError(`${prefix}action`, 'is required');
     this.requireAction(input.action, `${prefix}action`);
     const parsed = parseTrigger(input.trigger, this.o.random, `${prefix}trigger`);

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 
 import { MAX_JOB_ID_LENGTH, type RetryPolicyInput } from '../../scheduler';
+import { IsIsoInstant } from '../../orders/dto/iso-instant';
 import { TRIGGER_SCHEMA } from './trigger.schema';
 import { ActionDto } from './action.dto';
 import { OptionalNotNull, PRINTABLE } from './validators';
@@ -79,7 +80,34 @@ export class JobOptionsDto {
   @IsOptional()
   @IsObject()
   retry?: RetryPolicyInput | null;
-  @ApiPropertyOptional({ description: 'APScheduler name of misfireGraceTime', nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When the job next runs, overriding its trigger once (ISO 8601 with an offset, years 1970-9999); ' +
+      'null: the job is paused (APScheduler next_run_time=None). On PATCH a time also resumes a paused job.',
+    example: '2030-01-01T09:00:00Z',
+  })
+  @IsOptional()
+  @IsIsoInstant()
+  nextRunTime?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'APScheduler name of nextRunTime',
+  })
+  @IsOptional()
+  @IsIsoInstant()
+  next_run_time?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'number',
+    description: 'APScheduler name of misfireGraceTime',
+    nullable: true,
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()

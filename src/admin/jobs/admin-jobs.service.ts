@@ -20,6 +20,11 @@ import { toJobDto, toRunDto } from './job-view';
 const LAST_RUNS = 10;
 const DEFAULT_PAGE = 100;
 
+/** An ISO 8601 instant from the wire (checked by the DTO) as a Date; null and absent kept. */
+function instant(value: string | null | undefined): Date | null | undefined {
+  return typeof value === 'string' ? new Date(value) : value;
+}
+
 /**
  * The admin API's use of the engine: DTOs in, engine calls with its semantics unchanged, views
  * out. Engine errors pass through to the problem filter.
@@ -49,6 +54,8 @@ export class AdminJobsService {
       misfire_grace_time: dto.misfire_grace_time,
       max_instances: dto.max_instances,
       replace_existing: dto.replace_existing,
+      nextRunTime: instant(dto.nextRunTime),
+      next_run_time: instant(dto.next_run_time),
     };
     return toJobDto(await this.scheduler.addJob(input));
   }
@@ -89,6 +96,8 @@ export class AdminJobsService {
     if (dto.retry !== undefined) changes.retry = dto.retry;
     if (dto.misfire_grace_time !== undefined) changes.misfire_grace_time = dto.misfire_grace_time;
     if (dto.max_instances !== undefined) changes.max_instances = dto.max_instances;
+    if (dto.nextRunTime !== undefined) changes.nextRunTime = instant(dto.nextRunTime);
+    if (dto.next_run_time !== undefined) changes.next_run_time = instant(dto.next_run_time);
     return toJobDto(await this.scheduler.modifyJob(id, changes));
   }
 

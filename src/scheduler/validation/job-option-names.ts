@@ -1,12 +1,14 @@
 import { ValidationError } from '../errors';
 
 /** APScheduler's snake_case job option names, and ours (`coalesce` is spelled the same). */
-const ALIASES = {
+export const APSCHEDULER_JOB_OPTION_NAMES = {
   misfire_grace_time: 'misfireGraceTime',
   max_instances: 'maxInstances',
   replace_existing: 'replaceExisting',
   next_run_time: 'nextRunTime',
 } as const;
+
+type SnakeName = keyof typeof APSCHEDULER_JOB_OPTION_NAMES;
 
 /** The job options as APScheduler's add_job / modify_job name them. */
 export interface ApschedulerJobOptionNames {
@@ -18,12 +20,13 @@ export interface ApschedulerJobOptionNames {
 
 /**
  * `input` with APScheduler's option names renamed to ours, so every caller (library, REST, a jobs
- * file) may use either. Giving both spellings of one option is refused, naming the snake_case key.
+ * file, decorators) may use either. Giving both spellings of one option is refused, naming the
+ * snake_case key under `prefix` (`[3].max_instances`).
  */
 export function camelJobOptions<T extends object>(input: T, prefix = ''): T {
   if (input === null || typeof input !== 'object') return input;
   let out: Record<string, unknown> | null = null;
-  for (const [snake, camel] of Object.entries(ALIASES)) {
+  for (const [snake, camel] of Object.entries(APSCHEDULER_JOB_OPTION_NAMES)) {
     if (!Object.hasOwn(input, snake)) continue;
     out ??= { ...(input as Record<string, unknown>) };
     const value = out[snake];
@@ -34,4 +37,18 @@ export function camelJobOptions<T extends object>(input: T, prefix = ''): T {
     out[camel] = value;
   }
   return (out ?? input) as T;
+}
+
+/**
+ * `error` naming the option as the caller spelled it: a ValidationError for `maxInstances` becomes
+ * one for `max_instances` when `given` (the input before camelJobOptions) used that name.
+ */
+export function inGivenNames(error: unknown, given: unknown, prefix = ''): unknown {
+  if (!(error instanceof ValidationError) || given === null || typeof given !== 'object') return error;
+  for (const snake of Object.keys(APSCHEDULER_JOB_OPTION_NAMES) as SnakeName[]) {
+    const value = (given as Record<string, unknown>)[snake];
+    if (error.field === `${prefix}${APSCHEDULER_JOB_OPTION_NAMES[snake]}` && value !== undefined)
+      return new ValidationError(`${prefix}${snake}`, error.reason);
+  }
+  return error;
 }

@@ -60,8 +60,40 @@ describe('APScheduler option names: engine', () => {
       maxInstances: 7,
     });
     await expect(scheduler.modifyJob('a', { max_instances: 0 })).rejects.toMatchObject({
+      field: 'max_instances',
+    });
+    await expect(scheduler.modifyJob('a', { maxInstances: 0 })).rejects.toMatchObject({
       field: 'maxInstances',
     });
+    await expect(
+      scheduler.addJobs([
+        { trigger, action },
+        { trigger, action, misfire_grace_time: -1 },
+      ]),
+    ).rejects.toMatchObject({ field: '[1].misfire_grace_time' });
+  });
+
+  test('a unit of work (what the reconciler uses) takes them too', async () => {
+    const { scheduler } = createHarness();
+    scheduler.registerHandler('h', () => undefined);
+    await scheduler.transaction((tx) => tx.addJob({ id: 't', trigger, action, max_instances: 2 }));
+    const replaced = await scheduler.transaction((tx) =>
+      tx.addJobs([{ id: 't', trigger, action, replace_existing: true, misfire_grace_time: 5 }]),
+    );
+    expect(replaced.replaced.map((j) => j.id)).toEqual(['t']);
+    expect(await scheduler.getJob('t')).toMatchObject({ misfireGraceTime: 5, maxInstances: 1 });
+    await expect(
+      scheduler.transaction((tx) => tx.addJobs([{ trigger, action, max_instances: 0 }])),
+    ).rejects.toMatchObject({ field: '[0].max_instances' });
+  });
+
+  test('next_run_time is bounded to what a store holds', async () => {
+    const { scheduler } = createHarness();
+    scheduler.registerHandler('h', () => undefined);
+    for (const bad of [new Date(-1), new Date(Date.parse('9999-12-31T23:59:59.999Z') + 1), new Date(NaN)])
+      await expect(scheduler.addJob({ trigger, action, next_run_time: bad })).rejects.toMatchObject({
+        field: 'next_run_time',
+      });
   });
 
   test('both spellings of one option are refused, naming the snake_case key (bulk: with its index)', async () => {
@@ -113,7 +145,34 @@ describe('APScheduler option names: REST', () => {
     expect(patched.body).toMatchObject({ misfireGraceTime: null, maxInstances: 3 });
   });
 
+  it('POST and PATCH take next_run_time (and nextRunTime): a first run time, null pauses', async () => {
+    const created = await http()
+      .post('/v1/jobs')
+      .set(key)
+      .send({ id: 'n', trigger, action, next_run_time: '2030-01-01T09:00:00+02:00' })
+      .expect(201);
+    expect(created.body).toMatchObject({ nextRunTime: '2030-01-01T07:00:00.000Z', state: 'scheduled' });
+    const paused = await http().patch('/v1/jobs/n').set(key).send({ next_run_time: null }).expect(200);
+    expect(paused.body).toMatchObject({ nextRunTime: null, state: 'paused' });
+    const resumed = await http()
+      .patch('/v1/jobs/n')
+      .set(key)
+      .send({ nextRunTime: '2030-02-01T00:00:00Z' })
+      .expect(200);
+    expect(resumed.body).toMatchObject({ nextRunTime: '2030-02-01T00:00:00.000Z', state: 'scheduled' });
+    const addedPaused = await http()
+      .post('/v1/jobs')
+      .set(key)
+      .send({ id: 'np', trigger, action, nextRunTime: null })
+      .expect(201);
+    expect(addedPaused.body).toMatchObject({ nextRunTime: null, state: 'paused' });
+  });
+
   it.each([
+    [{ next_run_time: '2030-01-01' }, 'next_run_time'],
+    [{ next_run_time: '0001-01-01T00:00:00Z' }, 'next_run_time'],
+    [{ nextRunTime: '2030-02-30T00:00:00Z' }, 'nextRunTime'],
+    [{ nextRunTime: '2030-01-01T00:00:00Z', next_run_time: '2030-01-01T00:00:00Z' }, 'next_run_time'],
     [{ max_instances: 0 }, 'max_instances'],
     [{ misfire_grace_time: -1 }, 'misfire_grace_time'],
     [{ replace_existing: 'yes' }, 'replace_existing'],

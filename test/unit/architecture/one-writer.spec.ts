@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 const ROOT = join(__dirname, '../../..');
 const STORE_ADAPTER = 'src/persistence/';
 // In SQL position (a metric may be called scheduler_jobs).
-const TABLE = /\b(from|into|update|join|table|delete)\s+(`?\w+`?\.)?`?scheduler_(jobs|job_runs|outbox)\b/i;
+const TABLE = /\b(from|into|update|join|table|delete)\s+(`?\w+`?\.)?`?scheduler_\w+/i;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
