@@ -80,6 +80,7 @@ export class JobOptionsDto {
   @IsOptional()
   @IsObject()
   retry?: RetryPolicyInput | null;
+
   @ApiPropertyOptional({
     type: 'string',
     format: 'date-time',
@@ -87,7 +88,6 @@ export class JobOptionsDto {
     description:
       'When the job next runs, overriding its trigger once (ISO 8601 with an offset, years 1970-9999); ' +
       'null: the job is paused (APScheduler next_run_time=None). On PATCH a time also resumes a paused job.',
-    example: '2030-01-01T09:00:00Z',
   })
   @IsOptional()
   @IsIsoInstant()
@@ -97,7 +97,7 @@ export class JobOptionsDto {
     type: 'string',
     format: 'date-time',
     nullable: true,
-    description: 'APScheduler name of nextRunTime',
+    description: 'APScheduler name of nextRunTime (both: only if equal)',
   })
   @IsOptional()
   @IsIsoInstant()
@@ -105,15 +105,21 @@ export class JobOptionsDto {
 
   @ApiPropertyOptional({
     type: 'number',
-    description: 'APScheduler name of misfireGraceTime',
+    description: 'APScheduler name of misfireGraceTime (both: only if equal)',
     nullable: true,
+    example: 300,
   })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
   misfire_grace_time?: number | null;
 
-  @ApiPropertyOptional({ description: 'APScheduler name of maxInstances', minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({
+    description: 'APScheduler name of maxInstances (both: only if equal)',
+    minimum: 1,
+    maximum: 1000,
+    example: 1,
+  })
   @OptionalNotNull()
   @IsInt()
   @Min(1)
@@ -167,7 +173,7 @@ export class CreateJobDto extends JobOptionsDto {
   @IsBoolean()
   replaceExisting?: boolean;
 
-  @ApiPropertyOptional({ description: 'APScheduler name of replaceExisting' })
+  @ApiPropertyOptional({ description: 'APScheduler name of replaceExisting (both: only if equal)' })
   @OptionalNotNull()
   @IsBoolean()
   replace_existing?: boolean;

@@ -18,10 +18,15 @@ export interface ApschedulerJobOptionNames {
   next_run_time?: Date | null;
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
+}
+
 /**
  * `input` with APScheduler's option names renamed to ours, so every caller (library, REST, a jobs
- * file, decorators) may use either. Giving both spellings of one option is refused, naming the
- * snake_case key under `prefix` (`[3].max_instances`).
+ * file, decorators) may use either. Both spellings of one option with different values are
+ * refused, naming the snake_case key under `prefix` (`[3].max_instances`); the same value twice
+ * is taken (a form or example that fills in every property sends both).
  */
 export function camelJobOptions<T extends object>(input: T, prefix = ''): T {
   if (input === null || typeof input !== 'object') return input;
@@ -32,8 +37,11 @@ export function camelJobOptions<T extends object>(input: T, prefix = ''): T {
     const value = out[snake];
     delete out[snake];
     if (value === undefined) continue;
-    if (out[camel] !== undefined)
-      throw new ValidationError(`${prefix}${snake}`, `is given twice (as ${camel} and ${snake})`);
+    if (out[camel] !== undefined && !sameValue(out[camel], value))
+      throw new ValidationError(
+        `${prefix}${snake}`,
+        `is given twice, differently (as ${camel} and ${snake})`,
+      );
     out[camel] = value;
   }
   return (out ?? input) as T;

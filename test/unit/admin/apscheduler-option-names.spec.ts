@@ -96,7 +96,7 @@ describe('APScheduler option names: engine', () => {
       });
   });
 
-  test('both spellings of one option are refused, naming the snake_case key (bulk: with its index)', async () => {
+  test('both spellings of one option with different values are refused, naming the snake_case key (bulk: with its index); equal values are taken', async () => {
     const { scheduler } = createHarness();
     scheduler.registerHandler('h', () => undefined);
     await expect(
@@ -108,6 +108,16 @@ describe('APScheduler option names: engine', () => {
         { trigger, action, misfireGraceTime: 1, misfire_grace_time: 2 },
       ]),
     ).rejects.toMatchObject({ field: '[1].misfire_grace_time' });
+    const when = new Date('2031-01-01T00:00:00Z');
+    const job = await scheduler.addJob({
+      trigger,
+      action,
+      maxInstances: 2,
+      max_instances: 2,
+      nextRunTime: when,
+      next_run_time: new Date(when.getTime()),
+    });
+    expect(job).toMatchObject({ maxInstances: 2, nextRunTime: when });
   });
 });
 
@@ -172,7 +182,7 @@ describe('APScheduler option names: REST', () => {
     [{ next_run_time: '2030-01-01' }, 'next_run_time'],
     [{ next_run_time: '0001-01-01T00:00:00Z' }, 'next_run_time'],
     [{ nextRunTime: '2030-02-30T00:00:00Z' }, 'nextRunTime'],
-    [{ nextRunTime: '2030-01-01T00:00:00Z', next_run_time: '2030-01-01T00:00:00Z' }, 'next_run_time'],
+    [{ nextRunTime: '2030-01-01T00:00:00Z', next_run_time: '2030-01-01T00:00:01Z' }, 'next_run_time'],
     [{ max_instances: 0 }, 'max_instances'],
     [{ misfire_grace_time: -1 }, 'misfire_grace_time'],
     [{ replace_existing: 'yes' }, 'replace_existing'],
