@@ -8,7 +8,7 @@ export const TRIGGER_TYPES = ['date', 'interval', 'cron', 'calendarinterval', 'a
 export const MAX_PAGE = 500;
 
 /** The `limit` query parameter of a paged list: an integer from 1 to MAX_PAGE. */
-function PageLimit(defaultValue: number): PropertyDecorator {
+export function PageLimit(defaultValue: number): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: defaultValue }),
     IsOptional(),
