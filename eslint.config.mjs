@@ -34,4 +34,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The page is a browser bundle: server code never goes in it; a plain-interface file's types may.
+    files: ['dashboard/src/**/*.ts', 'dashboard/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../src/*', '../../../src/*'],
+              allowTypeImports: true,
+              message:
+                'The dashboard may import only types from the server (see src/dashboard/stats/stats-views.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,53 +1,13 @@
-export interface JobCounts {
-  scheduled: number;
-  paused: number;
-  byTriggerType: Array<{ triggerType: string; scheduled: number; paused: number }>;
-  due: number;
-}
-export interface Activity {
-  windowMinutes: number;
-  minutes: Array<{
-    minute: string;
-    fires: number;
-    errors: number;
-    latenessP50: number | null;
-    latenessP99: number | null;
-    published: number;
-  }>;
-  lastHour: {
-    fires: number;
-    errors: number;
-    latenessP50: number | null;
-    latenessP99: number | null;
-    published: number;
-    publishLatencyP50: number | null;
-    publishLatencyP99: number | null;
-  };
-}
-export interface Messaging {
-  outbox: {
-    backlog: number;
-    relayLeader: string | null;
-    publishLatencyP50: number | null;
-    publishLatencyP99: number | null;
-  };
-  inbound: Array<{
-    topic: string;
-    lag: number;
-    partitions: Array<{ partition: number; lag: number }>;
-    deadLetters: number;
-    replayed: number;
-  }>;
-}
-export interface Replica {
-  replicaId: string;
-  startedAt: string;
-  seenAt: string;
-  relayLeader: boolean;
-  leasesHeld: number;
-  leasedJobIds: string[];
-  self: boolean;
-}
+// The /v1/stats/* shapes come from the server's plain-interface file (types only: nothing of it is
+// bundled). The rest mirror the admin API's DTOs, which are decorated NestJS classes: importing them
+// would type-check half the server (NestJS, TypeORM, kafkajs typings) as part of this page.
+export type {
+  ActivityView as Activity,
+  JobCounts,
+  MessagingView as Messaging,
+  ReplicaView as Replica,
+} from '../../src/dashboard/stats/stats-views';
+
 export interface Job {
   id: string;
   name: string;

@@ -1,13 +1,7 @@
 import type { Job } from '../../scheduler';
+import type { JobCounts } from './stats-views';
 
-/** Jobs by state and trigger type, and how many are due and not yet fired. */
-export interface JobCounts {
-  scheduled: number;
-  paused: number;
-  byTriggerType: Array<{ triggerType: string; scheduled: number; paused: number }>;
-  /** Unpaused jobs whose next run time is at or before now. */
-  due: number;
-}
+export type { JobCounts };
 
 /** Read-only counts over the job store; MySQL: src/persistence/job-counts-sql.ts. */
 export interface JobCountsReader {

@@ -10,59 +10,15 @@ import { addCounts, mergeActivity, quantile, WINDOW_MINUTES } from '../activity/
 import { HEARTBEAT_MS, REPLICA_REGISTRY, ReplicaHeartbeat } from '../replicas/replica-heartbeat';
 import type { ReplicaRegistry, ReplicaReport } from '../replicas/replica-registry';
 import { JOB_COUNTS_READER, type JobCounts, type JobCountsReader } from './job-counts';
+import type { ActivityView, MessagingView, ReplicaView } from './stats-views';
+
+export type { ActivityView, MessagingView, ReplicaView };
 
 export const INBOUND_LAG_READER = Symbol('INBOUND_LAG_READER');
 /** A replica counts as seen recently if it reported within this many heartbeats. */
 const RECENT_BEATS = 6;
 
 const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 10_000) / 10_000);
-
-export interface ActivityView {
-  windowMinutes: number;
-  minutes: Array<{
-    minute: string;
-    fires: number;
-    errors: number;
-    latenessP50: number | null;
-    latenessP99: number | null;
-    published: number;
-  }>;
-  lastHour: {
-    fires: number;
-    errors: number;
-    latenessP50: number | null;
-    latenessP99: number | null;
-    published: number;
-    publishLatencyP50: number | null;
-    publishLatencyP99: number | null;
-  };
-}
-
-export interface MessagingView {
-  outbox: {
-    backlog: number;
-    relayLeader: string | null;
-    publishLatencyP50: number | null;
-    publishLatencyP99: number | null;
-  };
-  inbound: Array<{
-    topic: string;
-    lag: number;
-    partitions: Array<{ partition: number; lag: number }>;
-    deadLetters: number;
-    replayed: number;
-  }>;
-}
-
-export interface ReplicaView {
-  replicaId: string;
-  startedAt: string;
-  seenAt: string;
-  relayLeader: boolean;
-  leasesHeld: number;
-  leasedJobIds: string[];
-  self: boolean;
-}
 
 /** What the dashboard's overview reads, computed through the ports (never SQL of its own). */
 @Injectable()
