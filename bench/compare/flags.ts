@@ -26,10 +26,8 @@ export interface BenchConfig {
   recurringPeriodS: number;
   recurringSeconds: number;
   drainTimeoutS: number;
-  oursBatch: number;
-  oursConcurrency: number;
-  oursPool: number;
-  oursZoneCache: boolean;
+  /** `--ours-env KEY=VALUE` (repeatable): extra environment for every replica of the service. */
+  oursEnv: Record<string, string>;
   bullConcurrency: number;
   apsThreads: number;
   redisPort: number;
@@ -48,22 +46,33 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --no-stop-at-ceiling       run every rate even after a system missed a lower one
   --sustain-p99-ms MS        p99 lateness under which a rate counts as sustained (2000)
   --steady-probe-below N     a system missing the lowest rate is tried at half of it, up to N times (2)
-  --backlog-sizes a,b        far-future jobs pending during the backlog runs (100000,5000000)
+  --backlog-sizes a,b        far-future jobs pending during the backlog runs (0,5000000: p99 with 5M vs none)
   --backlog-rate R, --backlog-seconds S   the steady run measured over the backlog (1000, 30)
   --ingest-jobs N, --ingest-seconds S     jobs per ingest API, capped by time (100000, 30)
   --recurring-jobs N, --recurring-period S, --recurring-seconds S   (10000, 10, 120)
   --drain-timeout S          cut a run off this long after its last due time (600)
-  --ours-batch N, --ours-concurrency N, --ours-pool N   engine batch size, runs in flight, MySQL pool (1000, 2000, 10)
-  --ours-zone-cache          experiment: memoize luxon zone validation in our replicas (not the shipped code)
+  --ours-env KEY=VALUE       extra environment for every replica of the service (repeatable), e.g.
+                             --ours-env SCHEDULER_BATCH_SIZE=1000; default: the service's own defaults
   --bull-concurrency N       BullMQ worker concurrency (200)
   --aps-threads N            APScheduler ThreadPoolExecutor workers (20)
   --redis-port P             the bench's own Redis (6390)
   --redis-persistence aof-everysec|none   (aof-everysec)
-  --shared-infra             use the shared MariaDB/Kafka (3306/9092, or DATABASE_URL/KAFKA_BROKERS) instead of
-                             the bench's private pair on 3316/9192 (started and stopped by the bench)
+  --shared-infra             use the servers DATABASE_URL/KAFKA_BROKERS name (default the shared 3306/9092) instead
+                             of the bench's private pair on 3316/9192 (started and stopped by the bench)
   --out DIR                  results directory (bench/results)`;
 
 const list = (s: string): number[] => s.split(',').map((x) => Number(x.trim()));
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1 || !/^[A-Z][A-Z0-9_]*$/.test(pair.slice(0, at)))
+      throw new Error(`--ours-env ${pair}: KEY=VALUE`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
 
 export function parseFlags(argv: string[]): BenchConfig | null {
   const { values } = parseArgs({
@@ -88,10 +97,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
       'recurring-period': { type: 'string' },
       'recurring-seconds': { type: 'string' },
       'drain-timeout': { type: 'string' },
-      'ours-batch': { type: 'string' },
-      'ours-concurrency': { type: 'string' },
-      'ours-pool': { type: 'string' },
-      'ours-zone-cache': { type: 'boolean' },
+      'ours-env': { type: 'string', multiple: true },
       'bull-concurrency': { type: 'string' },
       'aps-threads': { type: 'string' },
       'redis-port': { type: 'string' },
@@ -124,7 +130,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     stopAtCeiling: !values['no-stop-at-ceiling'],
     sustainP99Ms: Number(values['sustain-p99-ms'] ?? 2000),
     steadyProbeBelow: Number(values['steady-probe-below'] ?? 2),
-    backlogSizes: pick(values['backlog-sizes'], [100_000, 5_000_000], [20_000, 200_000], list),
+    backlogSizes: pick(values['backlog-sizes'], [0, 5_000_000], [0, 200_000], list),
     backlogRate: pick(values['backlog-rate'], 1000, 1000, Number),
     backlogSeconds: pick(values['backlog-seconds'], 30, 10, Number),
     ingestJobs: pick(values['ingest-jobs'], 100_000, 10_000, Number),
@@ -133,10 +139,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     recurringPeriodS: pick(values['recurring-period'], 10, 5, Number),
     recurringSeconds: pick(values['recurring-seconds'], 120, 20, Number),
     drainTimeoutS: pick(values['drain-timeout'], 600, 60, Number),
-    oursBatch: Number(values['ours-batch'] ?? 1000),
-    oursConcurrency: Number(values['ours-concurrency'] ?? 2000),
-    oursPool: Number(values['ours-pool'] ?? 10),
-    oursZoneCache: values['ours-zone-cache'] ?? false,
+    oursEnv: parseEnv(values['ours-env'] ?? []),
     bullConcurrency: Number(values['bull-concurrency'] ?? 200),
     apsThreads: Number(values['aps-threads'] ?? 20),
     redisPort: Number(values['redis-port'] ?? 6390),

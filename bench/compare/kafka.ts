@@ -24,13 +24,38 @@ async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Topics of a run. Every one stamps its messages with LogAppendTime: the broker's clock when it
+ * appended the message, just before it acks the produce request (one broker, acks=all), whoever
+ * produced it. A message's timestamp is then the moment the effect became visible on Kafka, for
+ * this service's relay and for BullMQ's worker alike.
+ */
 export async function createTopics(topics: string[], partitions: number): Promise<void> {
-  await withAdmin((admin) =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-    }),
-  );
+  await withAdmin(async (admin) => {
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: topics.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: 1,
+        configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
+      })),
+    });
+    // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a busy broker answers for a
+    // moment after creating: poll the metadata until every partition has a leader.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+        if (meta.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)))
+          return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics without leaders after 60 s: ${topics.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  });
 }
 
 export async function deleteTopics(topics: string[]): Promise<void> {
@@ -72,8 +97,10 @@ export class OffsetWatch {
 }
 
 /**
- * Read a topic from the start: each message's timestamp (the producer's CreateTime, taken when the
- * send was issued) and the `scheduledAt` in its JSON value. Duplicates are counted by `eventId`.
+ * Read a topic from the start: each message's timestamp (LogAppendTime: the broker's append, i.e.
+ * its ack; see createTopics) and its scheduled time: `scheduledAt` in its JSON value (order
+ * cancels) or the x-scheduler-scheduled-at header (the publish action). Duplicates are counted by
+ * event id (value `eventId` or the x-event-id header).
  */
 export async function readEffects(topic: string, expected: number, timeoutMs: number): Promise<EffectSample> {
   const watch = new OffsetWatch(topic);
@@ -104,9 +131,11 @@ export async function readEffects(topic: string, expected: number, timeoutMs: nu
               eventId?: string;
               scheduledAt?: string;
             };
-            if (value.eventId && seen.has(value.eventId)) duplicates++;
-            if (value.eventId) seen.add(value.eventId);
-            scheduled.push(Date.parse(value.scheduledAt ?? ''));
+            const eventId = value.eventId ?? m.headers?.['x-event-id']?.toString();
+            if (eventId && seen.has(eventId)) duplicates++;
+            if (eventId) seen.add(eventId);
+            const at = value.scheduledAt ?? m.headers?.['x-scheduler-scheduled-at']?.toString();
+            scheduled.push(Date.parse(at ?? ''));
             effect.push(Number(m.timestamp));
           }
           if (scheduled.length >= total) {

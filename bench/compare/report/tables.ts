@@ -10,6 +10,16 @@ function notes(r: RunResult): string {
   return parts.join('; ');
 }
 
+/** CPU milliseconds per fire: the system's own processes, and mariadbd. */
+export function cpuPerFire(r: RunResult): string {
+  const fires = Math.max(r.lateness.effects, 1);
+  const own = r.usage.filter((u) => !u.shared).reduce((s, u) => s + u.cpuSeconds, 0);
+  const db = r.usage.find((u) => u.shared && u.label === 'mariadbd')?.cpuSeconds ?? 0;
+  return `${((own * 1000) / fires).toFixed(2)} / ${((db * 1000) / fires).toFixed(2)}`;
+}
+
+export const CPU_PER_FIRE = 'CPU ms/fire (system / mariadbd)';
+
 export function herdTable(results: RunResult[]): string {
   return table(
     [
@@ -18,7 +28,8 @@ export function herdTable(results: RunResult[]): string {
       'drain s',
       'fires/s',
       'lateness p50 / p99 / max ms',
-      'relay to Kafka drain s',
+      'outbox commit: drain s / fires/s',
+      CPU_PER_FIRE,
       ...USAGE_HEADER,
       'notes',
     ],
@@ -28,7 +39,8 @@ export function herdTable(results: RunResult[]): string {
       r.drainSeconds.toFixed(1),
       int(r.firesPerSec),
       latency(r.lateness),
-      r.kafkaDrainSeconds === null ? '-' : r.kafkaDrainSeconds.toFixed(1),
+      r.outbox ? `${r.outbox.drainSeconds.toFixed(1)} / ${int(r.outbox.firesPerSec)}` : '-',
+      cpuPerFire(r),
       ...usageCells(r.usage),
       notes(r),
     ]),
@@ -43,7 +55,8 @@ export function steadyTable(results: SteadyResult[], first: string): string {
       'fired',
       'sustained',
       'lateness p50 / p99 / max ms',
-      'to Kafka p50 / p99 ms',
+      'outbox commit p50 / p99 ms',
+      CPU_PER_FIRE,
       ...USAGE_HEADER,
       'notes',
     ],
@@ -53,7 +66,8 @@ export function steadyTable(results: SteadyResult[], first: string): string {
       `${int(r.lateness.effects)} / ${int(r.expected)}`,
       r.sustained ? 'yes' : 'no',
       latency(r.lateness),
-      r.kafkaLateness ? `${ms(r.kafkaLateness.p50)} / ${ms(r.kafkaLateness.p99)}` : '-',
+      r.outbox ? `${ms(r.outbox.lateness.p50)} / ${ms(r.outbox.lateness.p99)}` : '-',
+      cpuPerFire(r),
       ...usageCells(r.usage),
       notes(r),
     ]),
@@ -62,13 +76,25 @@ export function steadyTable(results: SteadyResult[], first: string): string {
 
 export function recurringTable(results: RunResult[]): string {
   return table(
-    ['system', 'runs', 'missed', 'doubled', 'lateness p50 / p99 / max ms', ...USAGE_HEADER, 'notes'],
+    [
+      'system',
+      'runs',
+      'missed',
+      'doubled',
+      'lateness p50 / p99 / max ms',
+      'outbox commit p50 / p99 ms',
+      CPU_PER_FIRE,
+      ...USAGE_HEADER,
+      'notes',
+    ],
     results.map((r) => [
       r.system,
       `${int(r.lateness.effects)} / ${int(r.expected)}`,
       int(r.missing),
       int(r.doubled),
       latency(r.lateness),
+      r.outbox ? `${ms(r.outbox.lateness.p50)} / ${ms(r.outbox.lateness.p99)}` : '-',
+      cpuPerFire(r),
       ...usageCells(r.usage),
       notes(r),
     ]),

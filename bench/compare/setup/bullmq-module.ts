@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -68,6 +68,13 @@ export interface BullMq {
       removeOnFail?: { count: number };
     },
   ) => BullWorker;
+}
+
+/** Installs BullMQ into the cache (once); returns the version installed there. */
+export function bullMqVersion(log: (line: string) => void = () => undefined): string {
+  loadBullMq(log);
+  const file = path.join(PREFIX, 'node_modules', 'bullmq', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** Installs BullMQ into the cache (once) and loads it from there. */

@@ -80,15 +80,18 @@ export interface InfraPids {
   kafka: number;
 }
 
-/** The bench's private MariaDB + Kafka pair (--own-infra): the project's scripts, another cache dir and ports. */
+/**
+ * The bench's private MariaDB + Kafka pair (the default): the project's scripts, another cache dir
+ * and ports (3316/9192/9193 unless MARIADB_PORT, KAFKA_PORT, KAFKA_CONTROLLER_PORT say otherwise).
+ */
 const OWN_INFRA = {
   DELAYED_ACTION_CACHE: path.join(
     process.env.DELAYED_ACTION_CACHE ?? path.join(homedir(), '.cache', 'delayed-action'),
     'bench-infra',
   ),
-  MARIADB_PORT: '3316',
-  KAFKA_PORT: '9192',
-  KAFKA_CONTROLLER_PORT: '9193',
+  MARIADB_PORT: process.env.MARIADB_PORT ?? '3316',
+  KAFKA_PORT: process.env.KAFKA_PORT ?? '9192',
+  KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT ?? '9193',
 };
 
 function script(name: string, own: boolean): string {

@@ -13,27 +13,33 @@ export interface SystemDriver {
    * unchanged, since 5M take minutes to write). Returns seconds taken.
    */
   loadPending(pending: OneShotBlock | null): Promise<number>;
+  /**
+   * Start what must run before jobs can be fed in (ours: the service's replicas, on the run's
+   * topics), before the plan's due times are chosen. Returns seconds taken.
+   */
+  boot?(topics: BenchTopics, label: string, runId: string): Promise<number>;
   /** Load the plan's measured jobs (not measured). Returns seconds taken. */
   prepare(plan: RunPlan, topics: BenchTopics): Promise<number>;
-  /** Start the system's processes; they fire the loaded jobs from now on. */
+  /** Start the system's processes (if boot did not); they fire the loaded jobs from now on. */
   start(plan: RunPlan, topics: BenchTopics): Promise<RunningSystem>;
   /** Scheduling rate through the system's own API, one entry per API flavour. */
-  ingest(jobs: number, seconds: number): Promise<IngestResult[]>;
+  ingest(jobs: number, seconds: number, runId: string): Promise<IngestResult[]>;
   close(): Promise<void>;
 }
 
 export interface RunningSystem {
   processes: MeteredProcess[];
-  /** Effects committed so far (fires whose outbox rows committed / whose Kafka messages were acked). */
+  /**
+   * Effects so far, where the user sees them: cancels acked on Kafka (ours, BullMQ), outbox rows
+   * committed (APScheduler, which has no Kafka side).
+   */
   progress(): Promise<number>;
-  /** ours: events published to Kafka by the relay so far (both kinds). */
-  relayed?(): Promise<number>;
   /** Stop the processes; returns their counters (errors, missed, …). */
   stop(): Promise<Record<string, number>>;
-  /** The effects of the run's `cancel` events (after stop). */
+  /** The run's `cancel` effects where the user sees them (after stop). */
   effects(): Promise<EffectSample>;
-  /** ours: the relayed `cancel` messages as Kafka has them. */
-  kafkaEffects?(): Promise<EffectSample>;
+  /** ours: the same cancels at their outbox commit (before the relay publishes them). */
+  outboxEffects?(): Promise<EffectSample>;
   /** Doubled runs the system recorded (same job and scheduled time twice). */
   doubledRuns(): Promise<number>;
   /** Remove what the run left (database rows, topics, queues). */

@@ -4,28 +4,23 @@ import type { Connection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 
 import { dataSourceOptions, runMigrations } from '../../../src/persistence/data-source';
-import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
-import { SystemClock } from '../../../src/scheduler/clocks/system-clock';
-import type { AddJobInput, Job } from '../../../src/scheduler/job';
-import { Scheduler } from '../../../src/scheduler/scheduler';
-import { readEffects } from '../kafka';
-import { type BenchTopics, dueMs, type OneShotBlock, type RunPlan } from '../plan';
+import { JOB_INSERT_COLUMNS } from '../../../src/persistence/job-row';
+import { createTopics, deleteTopics, OffsetWatch, readEffects } from '../kafka';
+import { type BenchTopics, type OneShotBlock, type RunPlan } from '../plan';
 import type { MeteredProcess } from '../proc-meter';
 import { adminConnection, databaseUrl, recreateDatabase } from '../setup/infra';
-import { Child } from './child';
 import type { IngestResult, RunningSystem, SystemDriver } from './driver';
-import type { OursReplicaConfig } from './replica-protocol';
-import { insertFromSequence, outboxEffects } from './sql-effects';
+import { ingestThroughApi, ingestThroughKafka, ingestThroughLibrary } from './ours-ingest';
+import { postJobs, produceOrders, recurringJob, waitForOrders } from './ours-inputs';
+import { ServiceProcess, serviceTopics, type ServiceTopics } from './service';
+import { outboxEffects, insertFromSequence } from './sql-effects';
 
-const DATABASE = 'bench7_ours';
-const clock = new SystemClock();
+export const OURS_DATABASE = 'bench7_ours';
 
 export interface OursOptions {
   replicas: number;
-  batchSize: number;
-  maxConcurrency: number;
-  poolSize: number;
-  zoneCache: boolean;
+  /** `--ours-env KEY=VALUE`: passed to every replica after the bench's own settings. */
+  extraEnv: Record<string, string>;
 }
 
 /** A DATETIME literal (UTC); FROM_UNIXTIME stops at 2038 on MariaDB 10.11. */
@@ -33,27 +28,28 @@ function sqlTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
 
-function oneShot(id: string, at: number): Job {
-  const runDate = new Date(at);
-  return {
-    id,
-    name: 'order-timeout',
-    trigger: { type: 'date', runDate: runDate.toISOString() },
-    action: { handler: 'orderTimeout' },
-    misfireGraceTime: null,
-    coalesce: true,
-    maxInstances: 1,
-    paused: false,
-    nextRunTime: runDate,
-  };
-}
-
-/** The bench7_ours database and the far-future jobs it holds (shared by ours-1 and ours-3). */
+/** The database and the far-future jobs it holds (shared by ours-1 and ours-3: loading 5M takes minutes). */
 const shared: { ds: DataSource | null; pending: string | null } = { ds: null, pending: null };
 
-/** This service: Scheduler + MySqlJobStore + outbox relay, in `replicas` forked processes. */
+/** Tables a run leaves rows in (everything but the jobs, which hold the backlog, and the migrations). */
+async function runTables(ds: DataSource): Promise<string[]> {
+  const rows = (await ds.query(
+    "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+    [OURS_DATABASE],
+  )) as { t: string }[];
+  return rows.map((r) => r.t).filter((t) => t !== 'scheduler_jobs' && t !== 'migrations');
+}
+
+/**
+ * This service as shipped: `replicas` processes of `node dist/src/app/main.js` sharing one
+ * database, configured through their environment only, fed through their real inputs
+ * (`orders.created` on Kafka for order timeouts; `POST /v1/jobs` for the recurring jobs). The effect
+ * a user sees is the cancel acked on Kafka (measured there); the outbox commit is reported next to it.
+ */
 export class OursDriver implements SystemDriver {
   readonly name: string;
+  private replicas: ServiceProcess[] = [];
+  private topics: ServiceTopics | null = null;
 
   constructor(private readonly options: OursOptions) {
     this.name = `ours-${options.replicas}`;
@@ -63,14 +59,15 @@ export class OursDriver implements SystemDriver {
     return [];
   }
 
+  /** The bench's handle on the database (the service migrates it too; this only reads and cleans up). */
   private async dataSource(fresh: boolean): Promise<DataSource> {
     if (fresh) {
       if (shared.ds?.isInitialized) await shared.ds.destroy();
       shared.ds = null;
-      await recreateDatabase(DATABASE);
+      await recreateDatabase(OURS_DATABASE);
     }
     if (!shared.ds) {
-      shared.ds = new DataSource(dataSourceOptions(databaseUrl(DATABASE), { poolSize: 4 }));
+      shared.ds = new DataSource(dataSourceOptions(databaseUrl(OURS_DATABASE), { poolSize: 4 }));
       await runMigrations(shared.ds);
     }
     return shared.ds;
@@ -80,24 +77,28 @@ export class OursDriver implements SystemDriver {
     const key = pending ? `${pending.prefix}:${pending.count}:${pending.startMs}` : '';
     const t = Date.now();
     if (shared.pending === key && shared.ds) {
-      for (const table of ['scheduler_job_runs', 'scheduler_outbox'])
-        await shared.ds.query(`TRUNCATE TABLE ${table}`);
+      for (const table of await runTables(shared.ds)) await shared.ds.query(`TRUNCATE TABLE \`${table}\``);
       if (!pending) await shared.ds.query('TRUNCATE TABLE scheduler_jobs');
       return (Date.now() - t) / 1000;
     }
     shared.pending = null;
     await this.dataSource(true);
     if (pending) {
-      const c = await adminConnection(DATABASE);
+      // Ballast, written server side (5M through Kafka would take longer than the whole run): rows
+      // exactly as the service stores an order timeout (job-row.ts), due in 2099, one a second.
+      const c = await adminConnection(OURS_DATABASE);
+      const order = `CONCAT('${pending.prefix}', seq)`;
+      const due = `'${sqlTime(pending.startMs)}' + INTERVAL seq SECOND`;
       try {
         await insertFromSequence(
           c,
           pending.count,
           (from, to) =>
-            'INSERT INTO scheduler_jobs (id, name, `trigger`, action, paused, next_run_time, created_at, updated_at) ' +
-            `SELECT CONCAT('${pending.prefix}', seq), 'order-timeout', ` +
-            `'{"type":"date","runDate":"2099-01-01T00:00:00.000Z"}', '{"handler":"orderTimeout"}', 0, ` +
-            `'${sqlTime(pending.startMs)}' + INTERVAL seq SECOND, NOW(3), NOW(3) FROM seq_${from}_to_${to}`,
+            `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} ` +
+            `SELECT CONCAT('order-timeout:', ${order}), 'orders.timeout', ` +
+            `CONCAT('{"type":"date","runDate":"', DATE_FORMAT(${due}, '%Y-%m-%dT%H:%i:%s.000Z'), '"}'), ` +
+            `CONCAT('{"handler":"orders.timeout","args":{"orderId":"', ${order}, '","items":[{"skuId":"sku-1","quantity":1}]}}'), ` +
+            `NULL, 1, 1, 0, ${due}, 1, NULL, NULL, NOW(3), NOW(3) FROM seq_${from}_to_${to}`,
         );
         await c.query('ANALYZE TABLE scheduler_jobs');
       } finally {
@@ -108,64 +109,65 @@ export class OursDriver implements SystemDriver {
     return (Date.now() - t) / 1000;
   }
 
-  async prepare(plan: RunPlan): Promise<number> {
+  /** Starts the replicas on the run's topics (before the plan's due times are chosen). */
+  async boot(topics: BenchTopics, label: string, runId: string): Promise<number> {
     const t = Date.now();
-    const store = new MySqlJobStore(await this.dataSource(false), clock);
-    for (const block of plan.oneShot) {
-      for (let i = 0; i < block.count; i += 10_000) {
-        const n = Math.min(10_000, block.count - i);
-        await store.addJobs(
-          Array.from({ length: n }, (_, k) => oneShot(`${block.prefix}${i + k}`, dueMs(block, i + k))),
-        );
-      }
-    }
-    if (plan.recurring) {
-      const r = plan.recurring;
-      const jobs: Job[] = Array.from({ length: r.count }, (_, i) => ({
-        ...oneShot(`${r.prefix}${i}`, r.startMs),
-        trigger: {
-          type: 'interval',
-          seconds: r.periodS,
-          startDate: new Date(r.startMs).toISOString(),
-          endDate: new Date(r.endMs).toISOString(),
-        },
-      }));
-      for (let i = 0; i < jobs.length; i += 10_000) await store.addJobs(jobs.slice(i, i + 10_000));
+    await this.dataSource(false);
+    const base = `bench7.${runId}.${this.name}.${label}`;
+    this.topics = serviceTopics(base, topics.cancel, topics.restock);
+    const inputs = Object.values(this.topics).filter((x) => x !== topics.cancel && x !== topics.restock);
+    await createTopics(inputs, 6);
+    this.replicas = Array.from({ length: this.options.replicas }, (_, i) =>
+      ServiceProcess.spawn(`${this.name}#${i}`, i, {
+        database: OURS_DATABASE,
+        topics: this.topics as ServiceTopics,
+        groupId: `${base}.group`,
+        extraEnv: this.options.extraEnv,
+      }),
+    );
+    try {
+      await Promise.all(this.replicas.map((r) => r.ready()));
+    } catch (error) {
+      await Promise.all(this.replicas.map((r) => r.stop(5000)));
+      throw error;
     }
     return (Date.now() - t) / 1000;
   }
 
+  /** Order timeouts through `orders.created`; recurring jobs through `POST /v1/jobs`. */
+  async prepare(plan: RunPlan, topics: BenchTopics): Promise<number> {
+    if (!this.topics) throw new Error('boot() first');
+    const t = Date.now();
+    for (const block of plan.oneShot) await produceOrders(this.topics.TOPIC_ORDERS_CREATED, block);
+    const orders = plan.oneShot.reduce((s, b) => s + b.count, 0);
+    if (orders > 0) await waitForOrders(await this.dataSource(false), orders, 600_000);
+    const r = plan.recurring;
+    if (r) await postJobs(this.replicas, r.count, (i) => recurringJob(r, i, topics.cancel));
+    return (Date.now() - t) / 1000;
+  }
+
   async start(plan: RunPlan, topics: BenchTopics): Promise<RunningSystem> {
-    const children = await Promise.all(
-      Array.from({ length: this.options.replicas }, (_, i) => {
-        const config: OursReplicaConfig = {
-          databaseUrl: databaseUrl(DATABASE),
-          owner: `bench-${plan.label}-${i}`,
-          batchSize: this.options.batchSize,
-          maxConcurrency: this.options.maxConcurrency,
-          poolSize: this.options.poolSize,
-          zoneCache: this.options.zoneCache,
-          relay: i === 0,
-          topics,
-        };
-        return Child.start('ours-replica.js', `${this.name}#${i}`, config);
-      }),
+    const replicas = this.replicas;
+    const extraTopics = Object.values(this.topics ?? {}).filter(
+      (x) => x !== topics.cancel && x !== topics.restock,
     );
     const ds = await this.dataSource(false);
-    const sum = (read: (c: Child) => number): number => children.reduce((s, c) => s + read(c), 0);
-    const connection = (): Promise<Connection> => adminConnection(DATABASE);
+    const acked = new OffsetWatch(topics.cancel);
+    const connection = (): Promise<Connection> => adminConnection(OURS_DATABASE);
     return {
-      processes: children.map((c) => ({ label: c.label, pid: c.pid, shared: false })),
-      progress: async () => sum((c) => c.committed),
-      relayed: async () => sum((c) => c.published),
+      processes: replicas.map((r) => ({ label: r.label, pid: r.pid, shared: false })),
+      // Cancels acked by Kafka (the relay publishes with acks=all through the idempotent producer).
+      progress: () => acked.count(),
       async stop() {
+        await acked.close();
         const counters: Record<string, number> = {};
-        for (const result of await Promise.all(children.map((c) => c.stop()))) {
+        for (const result of await Promise.all(replicas.map((r) => r.stop()))) {
           for (const [k, v] of Object.entries(result)) counters[k] = (counters[k] ?? 0) + v;
         }
         return counters;
       },
-      async effects() {
+      effects: () => readEffects(topics.cancel, plan.expected, 120_000),
+      async outboxEffects() {
         const c = await connection();
         try {
           return await outboxEffects(c, 'scheduler_outbox', topics.cancel);
@@ -173,55 +175,41 @@ export class OursDriver implements SystemDriver {
           await c.end();
         }
       },
-      kafkaEffects: () => readEffects(topics.cancel, plan.expected, 120_000),
       async doubledRuns() {
         const rows = (await ds.query(
           'SELECT COUNT(*) - COUNT(DISTINCT job_id, scheduled_at) AS n FROM scheduler_job_runs',
         )) as { n: string }[];
         return Number(rows[0]?.n ?? 0);
       },
-      async cleanup() {
-        for (const block of [...plan.oneShot, ...(plan.recurring ? [plan.recurring] : [])]) {
-          await ds.query('DELETE FROM scheduler_jobs WHERE id LIKE ?', [`${block.prefix}%`]);
-        }
+      cleanup: async () => {
+        for (const block of plan.oneShot)
+          await ds.query('DELETE FROM scheduler_jobs WHERE id LIKE ?', [`order-timeout:${block.prefix}%`]);
+        if (plan.recurring)
+          await ds.query('DELETE FROM scheduler_jobs WHERE id LIKE ?', [`${plan.recurring.prefix}%`]);
+        for (const table of await runTables(ds)) await ds.query(`TRUNCATE TABLE \`${table}\``);
+        await deleteTopics(extraTopics).catch(() => {});
+        this.replicas = [];
+        this.topics = null;
       },
     };
   }
 
-  async ingest(jobs: number, seconds: number): Promise<IngestResult[]> {
+  async ingest(jobs: number, seconds: number, runId: string): Promise<IngestResult[]> {
     await this.loadPending(null);
-    const scheduler = new Scheduler({ store: new MySqlJobStore(await this.dataSource(false), clock) });
-    scheduler.registerHandler('orderTimeout', () => {});
-    const input = (i: number, prefix: string): AddJobInput => ({
-      id: `${prefix}${i}`,
-      name: 'order-timeout',
-      trigger: { type: 'date', runDate: new Date(Date.UTC(2098, 0, 1) + i).toISOString() },
-      action: { handler: 'orderTimeout' },
-    });
-    const results: IngestResult[] = [];
-    const measure = async (api: string, step: number, add: (from: number, n: number) => Promise<unknown>) => {
-      const t = performance.now();
-      const deadline = t + seconds * 1000;
-      let n = 0;
-      while (n < jobs && performance.now() < deadline) {
-        const k = Math.min(step, jobs - n);
-        await add(n, k);
-        n += k;
-      }
-      const s = (performance.now() - t) / 1000;
-      results.push({ api, jobs: n, seconds: s, jobsPerSec: n / s });
-    };
-    await measure('Scheduler.addJobs (1,000 per call)', 1000, (from, n) =>
-      scheduler.addJobs(Array.from({ length: n }, (_, k) => input(from + k, 'ingest-bulk-'))),
-    );
-    await measure('Scheduler.addJob (64 calls in flight)', 64, (from, n) =>
-      Promise.all(Array.from({ length: n }, (_, k) => scheduler.addJob(input(from + k, 'ingest-one-')))),
-    );
+    const ds = await this.dataSource(false);
+    const results = await ingestThroughLibrary(ds, jobs, seconds);
+    await this.loadPending(null);
+    const api = await ingestThroughApi(jobs, seconds, runId, this.options.extraEnv);
+    if (api) results.push(api);
+    await this.loadPending(null);
+    const kafka = await ingestThroughKafka(jobs, seconds, runId, this.options.extraEnv);
+    if (kafka) results.push(kafka);
     await this.loadPending(null);
     return results;
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.replicas.map((r) => r.stop(5000)));
     if (shared.ds?.isInitialized) await shared.ds.destroy();
     shared.ds = null;
     shared.pending = null;

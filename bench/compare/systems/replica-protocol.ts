@@ -1,19 +1,6 @@
 import type { BenchTopics } from '../plan';
 
-/** Messages between the orchestrator and a forked replica / worker process. */
-
-export interface OursReplicaConfig {
-  databaseUrl: string;
-  owner: string;
-  batchSize: number;
-  maxConcurrency: number;
-  poolSize: number;
-  /** Memoize luxon's zone validation (an experiment; see ours-replica.ts). */
-  zoneCache: boolean;
-  /** Run the outbox relay in this replica. */
-  relay: boolean;
-  topics: BenchTopics;
-}
+/** Messages between the orchestrator and a forked peer worker process (BullMQ's). */
 
 export interface BullWorkerConfig {
   redisPort: number;
@@ -22,7 +9,7 @@ export interface BullWorkerConfig {
   topics: BenchTopics;
 }
 
-export type ToChild = { type: 'start'; config: OursReplicaConfig | BullWorkerConfig } | { type: 'stop' };
+export type ToChild = { type: 'start'; config: BullWorkerConfig } | { type: 'stop' };
 
 export type FromChild =
   | { type: 'ready' }

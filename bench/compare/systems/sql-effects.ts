@@ -3,8 +3,9 @@ import type { Connection } from 'mysql2/promise';
 import type { EffectSample } from '../stats';
 
 /**
- * The effects of a run as an outbox table holds them: each `cancel` row's scheduled time (from its
- * JSON value) and its created_at, the time the row was written in the committing transaction.
+ * The effects of a run as an outbox table holds them: each row's scheduled time (`scheduledAt` in
+ * its JSON value for order cancels, the x-scheduler-scheduled-at header for the publish action) and
+ * its created_at, the time the row was written in the committing transaction.
  */
 export async function outboxEffects(
   c: Connection,
@@ -12,7 +13,7 @@ export async function outboxEffects(
   cancelTopic: string,
 ): Promise<EffectSample> {
   const [rows] = await c.query(
-    `SELECT JSON_VALUE(value, '$.scheduledAt') AS s, ` +
+    `SELECT COALESCE(JSON_VALUE(value, '$.scheduledAt'), JSON_VALUE(headers, '$."x-scheduler-scheduled-at"')) AS s, ` +
       `TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', created_at) AS e, event_id AS id ` +
       `FROM ${table} WHERE topic = ?`,
     [cancelTopic],

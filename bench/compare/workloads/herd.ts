@@ -1,4 +1,4 @@
-import { oneShotPlan } from '../plan';
+import { oneShotPlan, type RunPlan } from '../plan';
 import type { SystemDriver } from '../systems/driver';
 import { measureRun, type RunContext, type RunResult } from './measure';
 import { startAfterLoad } from './timing';
@@ -8,13 +8,13 @@ export async function herd(drivers: SystemDriver[], jobs: number, ctx: RunContex
   const results: RunResult[] = [];
   for (const driver of drivers) {
     await driver.loadPending(null);
-    const start = startAfterLoad(driver, jobs);
-    const plan = oneShotPlan(
-      'herd',
-      [{ prefix: `herd-${driver.name}-`, count: jobs, startMs: start, perSec: 0 }],
-      null,
-    );
-    results.push(await measureRun(driver, plan, ctx));
+    const plan = (): RunPlan =>
+      oneShotPlan(
+        'herd',
+        [{ prefix: `herd-${driver.name}-`, count: jobs, startMs: startAfterLoad(driver, jobs), perSec: 0 }],
+        null,
+      );
+    results.push(await measureRun(driver, 'herd', plan, ctx));
   }
   return results;
 }

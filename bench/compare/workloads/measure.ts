@@ -1,7 +1,7 @@
 import { createTopics, deleteTopics } from '../kafka';
 import { type BenchTopics, dueMs, type RunPlan, topicsFor } from '../plan';
 import { type MeteredProcess, ProcMeter, type ProcessUsage } from '../proc-meter';
-import { type LatenessSummary, latenessSample, perSecond, summarize } from '../stats';
+import { type EffectSample, type LatenessSummary, latenessSample, perSecond, summarize } from '../stats';
 import type { SystemDriver } from '../systems/driver';
 
 export interface RunContext {
@@ -17,15 +17,19 @@ export interface RunResult {
   system: string;
   label: string;
   expected: number;
+  /** ours: seconds to start the replicas (before the due times were chosen). */
+  bootSeconds: number;
   prepareSeconds: number;
-  /** Lateness from scheduled time to the effect (outbox row written / Kafka message sent). */
+  /**
+   * Lateness from scheduled time to the effect a user sees: the cancel acked on Kafka (ours,
+   * BullMQ: the message's LogAppendTime) or the outbox row committed (APScheduler, no Kafka side).
+   */
   lateness: LatenessSummary;
-  /** ours only: to the relayed Kafka message. */
-  kafkaLateness: LatenessSummary | null;
   /** From the first due time to the last effect. */
   drainSeconds: number;
   firesPerSec: number;
-  kafkaDrainSeconds: number | null;
+  /** ours: the same at the outbox commit (created_at of the cancel row), before the relay. */
+  outbox: { lateness: LatenessSummary; drainSeconds: number; firesPerSec: number } | null;
   doubled: number;
   missing: number;
   counters: Record<string, number>;
@@ -45,12 +49,22 @@ function missingScheduled(plan: RunPlan): (k: number) => number {
   return (k) => (last ? dueMs(last, Math.max(0, last.count - 1 - k)) : plan.lastDueMs);
 }
 
-/** One system, one plan: load (unmeasured), start, meter until every effect is in or time is up. */
-export async function measureRun(driver: SystemDriver, plan: RunPlan, ctx: RunContext): Promise<RunResult> {
-  const topics: BenchTopics = topicsFor(driver.name, plan.label, ctx.runId);
+/**
+ * One system, one run: boot (ours: the replicas), choose the plan (its due times after the boot),
+ * load its jobs (unmeasured), start, meter until every effect is in or time is up.
+ */
+export async function measureRun(
+  driver: SystemDriver,
+  label: string,
+  makePlan: () => RunPlan,
+  ctx: RunContext,
+): Promise<RunResult> {
+  const topics: BenchTopics = topicsFor(driver.name, label, ctx.runId);
   const usesKafka = driver.name !== 'apscheduler';
   if (usesKafka) await createTopics([topics.cancel, topics.restock], 3);
   const warnings: string[] = [];
+  const bootSeconds = driver.boot ? await driver.boot(topics, label, ctx.runId) : 0;
+  const plan = makePlan();
   const prepareSeconds = await driver.prepare(plan, topics);
   const running = await driver.start(plan, topics);
   if (Date.now() > plan.firstDueMs) {
@@ -62,17 +76,15 @@ export async function measureRun(driver: SystemDriver, plan: RunPlan, ctx: RunCo
   meter.begin();
   const deadline = plan.lastDueMs + ctx.drainTimeoutS * 1000;
   let done = 0;
-  let relayed = 0;
   let lastChange = Date.now();
   for (;;) {
-    await sleep(running.relayed ? 250 : 500);
-    const before = done + relayed;
+    await sleep(250);
+    const before = done;
     done = await running.progress();
-    relayed = running.relayed ? Math.floor((await running.relayed()) / 2) : plan.expected;
     const now = Date.now();
-    if (done + relayed !== before) lastChange = now;
+    if (done !== before) lastChange = now;
     if (now < plan.lastDueMs) continue;
-    if (done >= plan.expected && relayed >= plan.expected) break;
+    if (done >= plan.expected) break;
     // Past the last due time and nothing new for a while: the rest will not come (coalesced runs).
     const idle = now - Math.max(lastChange, plan.lastDueMs) > STALL_MS;
     if (now > deadline || idle) {
@@ -84,38 +96,42 @@ export async function measureRun(driver: SystemDriver, plan: RunPlan, ctx: RunCo
   const cutoffMs = Date.now();
   const usage = meter.end();
   const counters = await running.stop();
-  const effects = await running.effects();
   // A recurring run's missing fires were skipped (coalesced), not late: lateness counts fired runs only.
   const latenessOver = (n: number): number => (plan.recurring ? n : plan.expected);
-  const lateness = summarize(
-    effects,
-    latenessOver(effects.effectMs.length - effects.duplicates),
-    cutoffMs,
-    missingScheduled(plan),
-  );
-  const kafka = running.kafkaEffects ? await running.kafkaEffects() : null;
-  const kafkaLateness = kafka
-    ? summarize(
-        kafka,
-        latenessOver(kafka.effectMs.length - kafka.duplicates),
-        cutoffMs,
-        missingScheduled(plan),
-      )
-    : null;
+  const summary = (sample: EffectSample): LatenessSummary =>
+    summarize(
+      sample,
+      latenessOver(sample.effectMs.length - sample.duplicates),
+      cutoffMs,
+      missingScheduled(plan),
+    );
+  const effects = await running.effects();
+  const lateness = summary(effects);
+  const drainOf = (l: LatenessSummary): number => (l.lastEffectMs - plan.firstDueMs) / 1000;
+  let outbox: RunResult['outbox'] = null;
+  if (running.outboxEffects) {
+    const committed = summary(await running.outboxEffects());
+    const drain = drainOf(committed);
+    outbox = {
+      lateness: committed,
+      drainSeconds: drain,
+      firesPerSec: committed.effects / Math.max(drain, 0.001),
+    };
+  }
   const doubled = await running.doubledRuns();
   await running.cleanup();
   if (usesKafka) await deleteTopics([topics.cancel, topics.restock]).catch(() => {});
-  const drainSeconds = (lateness.lastEffectMs - plan.firstDueMs) / 1000;
+  const drainSeconds = drainOf(lateness);
   const result: RunResult = {
     system: driver.name,
     label: plan.label,
     expected: plan.expected,
+    bootSeconds,
     prepareSeconds,
     lateness,
-    kafkaLateness,
     drainSeconds,
     firesPerSec: lateness.effects / Math.max(drainSeconds, 0.001),
-    kafkaDrainSeconds: kafkaLateness ? (kafkaLateness.lastEffectMs - plan.firstDueMs) / 1000 : null,
+    outbox,
     doubled,
     missing: Math.max(0, plan.expected - lateness.effects),
     counters,
@@ -123,9 +139,12 @@ export async function measureRun(driver: SystemDriver, plan: RunPlan, ctx: RunCo
     warnings,
     chart: { lateness: latenessSample(effects), perSecond: perSecond(effects, plan.firstDueMs) },
   };
+  const o = outbox
+    ? ` (outbox commit: ${outbox.firesPerSec.toFixed(0)}/s, p99 ${outbox.lateness.p99.toFixed(0)} ms, drain ${outbox.drainSeconds.toFixed(1)} s)`
+    : '';
   ctx.log(
     `  ${driver.name} ${plan.label}: ${lateness.effects}/${plan.expected} fired, ${result.firesPerSec.toFixed(0)}/s, ` +
-      `p50 ${lateness.p50.toFixed(0)} p99 ${lateness.p99.toFixed(0)} max ${lateness.max.toFixed(0)} ms` +
+      `p50 ${lateness.p50.toFixed(0)} p99 ${lateness.p99.toFixed(0)} max ${lateness.max.toFixed(0)} ms, drain ${drainSeconds.toFixed(1)} s${o}` +
       (warnings.length ? ` [${warnings.join('; ')}]` : ''),
   );
   return result;

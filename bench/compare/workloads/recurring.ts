@@ -1,4 +1,4 @@
-import { recurringPlan } from '../plan';
+import { recurringPlan, type RunPlan } from '../plan';
 import type { SystemDriver } from '../systems/driver';
 import { measureRun, type RunContext, type RunResult } from './measure';
 import { startAfterLoad } from './timing';
@@ -22,16 +22,18 @@ export async function recurring(
   const period = options.periodS * 1000;
   for (const driver of drivers) {
     await driver.loadPending(null);
-    const startMs = Math.ceil(startAfterLoad(driver, options.jobs) / period) * period;
-    const plan = recurringPlan('recurring', {
-      prefix: `rec-${driver.name}-`,
-      count: options.jobs,
-      startMs,
-      periodS: options.periodS,
-      // Half a period past the last run, so rounding never adds or drops one.
-      endMs: startMs + options.seconds * 1000 - period / 2,
-    });
-    results.push(await measureRun(driver, plan, ctx));
+    const plan = (): RunPlan => {
+      const startMs = Math.ceil(startAfterLoad(driver, options.jobs) / period) * period;
+      return recurringPlan('recurring', {
+        prefix: `rec-${driver.name}-`,
+        count: options.jobs,
+        startMs,
+        periodS: options.periodS,
+        // Half a period past the last run, so rounding never adds or drops one.
+        endMs: startMs + options.seconds * 1000 - period / 2,
+      });
+    };
+    results.push(await measureRun(driver, 'recurring', plan, ctx));
   }
   return results;
 }

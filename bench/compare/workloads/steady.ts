@@ -1,4 +1,4 @@
-import { type OneShotBlock, oneShotPlan } from '../plan';
+import { type OneShotBlock, oneShotPlan, type RunPlan } from '../plan';
 import type { SystemDriver } from '../systems/driver';
 import { measureRun, type RunContext, type RunResult } from './measure';
 import { startAfterLoad } from './timing';
@@ -39,13 +39,14 @@ export async function steady(
         `  ${driver.name}: ${options.pending?.count ?? 0} pending jobs loaded in ${loaded.toFixed(1)} s`,
       );
     const count = rate * options.seconds;
-    const block = {
-      prefix: `${options.label(rate)}-${driver.name}-`,
-      count,
-      startMs: startAfterLoad(driver, count),
-      perSec: rate,
-    };
-    const result = await measureRun(driver, oneShotPlan(options.label(rate), [block], options.pending), ctx);
+    const label = options.label(rate);
+    const plan = (): RunPlan =>
+      oneShotPlan(
+        label,
+        [{ prefix: `${label}-${driver.name}-`, count, startMs: startAfterLoad(driver, count), perSec: rate }],
+        options.pending,
+      );
+    const result = await measureRun(driver, label, plan, ctx);
     return { ...result, rate, sustained: isSustained(result, options.sustainP99Ms) };
   };
   for (const rate of options.rates) {

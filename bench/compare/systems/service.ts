@@ -1,0 +1,140 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { databaseUrl, kafkaBrokers, repoRoot } from '../setup/infra';
+
+/** The shipped service as `npm run build` emits it: what `npm start` runs. */
+export function serviceEntry(): string {
+  const main = path.join(repoRoot(), 'dist', 'src', 'app', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  return main;
+}
+
+/** Topic settings of one run: the service's TOPIC_* variables, all `bench7.<run>.*`. */
+export interface ServiceTopics {
+  TOPIC_ORDERS_CREATED: string;
+  TOPIC_ORDERS_PAID: string;
+  TOPIC_ORDERS_CANCEL: string;
+  TOPIC_INVENTORY_RESTOCK: string;
+  TOPIC_ORDERS_LATE_PAYMENT: string;
+  TOPIC_SCHEDULER_COMMANDS: string;
+  TOPIC_SCHEDULER_DEAD_LETTER: string;
+}
+
+export function serviceTopics(base: string, cancel: string, restock: string): ServiceTopics {
+  return {
+    TOPIC_ORDERS_CREATED: `${base}.orders.created`,
+    TOPIC_ORDERS_PAID: `${base}.orders.paid`,
+    TOPIC_ORDERS_CANCEL: cancel,
+    TOPIC_INVENTORY_RESTOCK: restock,
+    TOPIC_ORDERS_LATE_PAYMENT: `${base}.orders.late-payment`,
+    TOPIC_SCHEDULER_COMMANDS: `${base}.scheduler.commands`,
+    TOPIC_SCHEDULER_DEAD_LETTER: `${base}.scheduler.dead-letter`,
+  };
+}
+
+/** The admin key of every bench replica (the API refuses everything without one). */
+export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+
+export interface ServiceOptions {
+  database: string;
+  topics: ServiceTopics;
+  groupId: string;
+  /** Extra environment (`--ours-env KEY=VALUE`), after the bench's own. */
+  extraEnv: Record<string, string>;
+}
+
+const BASE_PORT = 39_600;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One replica: `node dist/src/app/main.js`, configured only through its environment, as an
+ * operator runs it. Everything not set here is the service's default.
+ */
+export class ServiceProcess {
+  private exited: number | null = null;
+  private stderrTail = '';
+
+  private constructor(
+    readonly label: string,
+    readonly port: number,
+    private readonly proc: ChildProcess,
+  ) {
+    proc.on('exit', (code, signal) => (this.exited = code ?? (signal ? 128 : -1)));
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
+    });
+  }
+
+  get pid(): number {
+    return this.proc.pid ?? 0;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static spawn(label: string, index: number, options: ServiceOptions): ServiceProcess {
+    const port = BASE_PORT + index;
+    // BENCH_CHILD_NODE_ARGS: extra node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl(options.database),
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_GROUP_ID: options.groupId,
+      // The bench creates every topic itself (LogAppendTime on the outputs: see kafka.ts).
+      KAFKA_CREATE_TOPICS: 'false',
+      SCHEDULER_REPLICA_ID: `${label}`,
+      ADMIN_API_KEYS: BENCH_ADMIN_KEY,
+      // The ingest workload posts tens of thousands of jobs a minute through the admin API.
+      ADMIN_RATE_LIMIT_PER_MINUTE: '100000000',
+      ...options.topics,
+      ...options.extraEnv,
+    };
+    const proc = spawn(process.execPath, [...nodeArgs, serviceEntry()], {
+      cwd: repoRoot(),
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    return new ServiceProcess(label, port, proc);
+  }
+
+  /** Resolves once GET /health/ready answers 200 (every dependency up). */
+  async ready(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited !== null)
+        throw new Error(`${this.label} exited with ${this.exited} before ready:\n${this.stderrTail}`);
+      try {
+        const response = await fetch(`${this.url}/health/ready`);
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(250);
+    }
+    throw new Error(`${this.label} not ready after ${timeoutMs} ms:\n${this.stderrTail}`);
+  }
+
+  /** SIGTERM (the service's graceful shutdown), SIGKILL if it has not exited in time. */
+  async stop(timeoutMs = 30_000): Promise<Record<string, number>> {
+    if (this.exited !== null) return { exitedEarly: 1 };
+    const exit = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    this.proc.kill('SIGTERM');
+    const killed = await Promise.race([exit.then(() => false), sleep(timeoutMs).then(() => true)]);
+    if (killed) {
+      this.proc.kill('SIGKILL');
+      await exit;
+      return { killed: 1 };
+    }
+    return {};
+  }
+}
