@@ -26,6 +26,10 @@ export interface BenchConfig {
   recurringPeriodS: number;
   recurringSeconds: number;
   drainTimeoutS: number;
+  /** `--run-only workload=a,b` (repeatable): the systems a workload runs (default: every one). */
+  runOnly: Partial<Record<WorkloadName, SystemName[]>>;
+  /** Keep the backlog databases (5M rows take minutes to load) for the next bench run. */
+  keepBacklog: boolean;
   /** `--ours-env KEY=VALUE` (repeatable): extra environment for every replica of the service. */
   oursEnv: Record<string, string>;
   bullConcurrency: number;
@@ -40,6 +44,7 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --quick                    small sizes, a few minutes (defaults below are the full run)
   --systems a,b              ${ALL_SYSTEMS.join(',')}
   --workloads a,b            ${ALL_WORKLOADS.join(',')}
+  --run-only W=a,b           run workload W with these systems only (repeatable), e.g. --run-only backlog=ours-1
   --herd-jobs N              one-shot jobs all due at one instant (100000)
   --steady-rates a,b         jobs due per second (500,1000,2000,4000)
   --steady-seconds S         length of each steady run (30; the issue asks 60: see docs/performance.md)
@@ -48,6 +53,7 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --steady-probe-below N     a system missing the lowest rate is tried at half of it, up to N times (2)
   --backlog-sizes a,b        far-future jobs pending during the backlog runs (0,5000000: p99 with 5M vs none)
   --backlog-rate R, --backlog-seconds S   the steady run measured over the backlog (1000, 30)
+  --keep-backlog             keep ours' backlog database (bench7_ours_p<N>) for the next run, which reuses it
   --ingest-jobs N, --ingest-seconds S     jobs per ingest API, capped by time (100000, 30)
   --recurring-jobs N, --recurring-period S, --recurring-seconds S   (10000, 10, 120)
   --drain-timeout S          cut a run off this long after its last due time (600)
@@ -62,6 +68,18 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --out DIR                  results directory (bench/results)`;
 
 const list = (s: string): number[] => s.split(',').map((x) => Number(x.trim()));
+
+function parseRunOnly(pairs: string[]): Partial<Record<WorkloadName, SystemName[]>> {
+  const only: Partial<Record<WorkloadName, SystemName[]>> = {};
+  for (const pair of pairs) {
+    const [w, list] = pair.split('=');
+    const systems = (list ?? '').split(',') as SystemName[];
+    if (!ALL_WORKLOADS.includes(w as WorkloadName) || !systems.every((x) => ALL_SYSTEMS.includes(x)))
+      throw new Error(`--run-only ${pair}: workload=system,system`);
+    only[w as WorkloadName] = systems;
+  }
+  return only;
+}
 
 function parseEnv(pairs: string[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -98,6 +116,8 @@ export function parseFlags(argv: string[]): BenchConfig | null {
       'recurring-seconds': { type: 'string' },
       'drain-timeout': { type: 'string' },
       'ours-env': { type: 'string', multiple: true },
+      'run-only': { type: 'string', multiple: true },
+      'keep-backlog': { type: 'boolean' },
       'bull-concurrency': { type: 'string' },
       'aps-threads': { type: 'string' },
       'redis-port': { type: 'string' },
@@ -140,6 +160,8 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     recurringSeconds: pick(values['recurring-seconds'], 120, 20, Number),
     drainTimeoutS: pick(values['drain-timeout'], 600, 60, Number),
     oursEnv: parseEnv(values['ours-env'] ?? []),
+    runOnly: parseRunOnly(values['run-only'] ?? []),
+    keepBacklog: values['keep-backlog'] ?? false,
     bullConcurrency: Number(values['bull-concurrency'] ?? 200),
     apsThreads: Number(values['aps-threads'] ?? 20),
     redisPort: Number(values['redis-port'] ?? 6390),

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 
-import { type BenchConfig, parseFlags } from './flags';
+import { type BenchConfig, parseFlags, type SystemName } from './flags';
 import { deleteStaleTopics } from './kafka';
 import { machineFacts } from './machine';
 import type { MeteredProcess } from './proc-meter';
@@ -16,7 +16,7 @@ import { BenchRedis, ensureRedisInstalled } from './setup/redis';
 import { ApsDriver } from './systems/apscheduler';
 import { BullDriver } from './systems/bullmq';
 import type { SystemDriver } from './systems/driver';
-import { OURS_DATABASE, OursDriver } from './systems/ours';
+import { OURS_DATABASE, OursDriver, oursDatabase } from './systems/ours';
 import { herd } from './workloads/herd';
 import { ingest, type IngestRow } from './workloads/ingest';
 import type { RunContext, RunResult } from './workloads/measure';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   log(`machine: ${JSON.stringify(facts)}`);
   log(`peers: ${JSON.stringify(versions)}`);
 
-  const drivers: SystemDriver[] = config.systems.map((name) => {
+  const allDrivers: SystemDriver[] = config.systems.map((name) => {
     if (name === 'ours-1' || name === 'ours-3')
       return new OursDriver({ replicas: name === 'ours-1' ? 1 : 3, extraEnv: config.oursEnv });
     if (name === 'bullmq') return new BullDriver(redis, config.bullConcurrency);
@@ -74,6 +74,8 @@ async function main(): Promise<void> {
   try {
     for (const workload of config.workloads) {
       log(`\n== ${workload}`);
+      const only = config.runOnly[workload];
+      const drivers = only ? allDrivers.filter((d) => only.includes(d.name as SystemName)) : allDrivers;
       try {
         if (workload === 'herd') results.herd = await herd(drivers, config.herdJobs, ctx);
         if (workload === 'steady')
@@ -131,9 +133,14 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    for (const d of drivers) await d.close().catch(() => {});
+    for (const d of allDrivers) await d.close().catch(() => {});
     await redis.stop();
-    for (const db of [OURS_DATABASE, 'bench7_aps']) await dropDatabase(db).catch(() => {});
+    const backlogs = config.keepBacklog
+      ? []
+      : config.backlogSizes
+          .filter((n) => n > 0)
+          .map((count) => oursDatabase({ prefix: '', count, startMs: 0, perSec: 1 }));
+    for (const db of [OURS_DATABASE, 'bench7_aps', ...backlogs]) await dropDatabase(db).catch(() => {});
     await deleteStaleTopics().catch(() => 0);
     if (config.ownInfra) stopOwnInfra();
   }
