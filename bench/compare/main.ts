@@ -260,6 +260,9 @@ function report(
   log(`written: ${path.join(config.out, name)}.{json,md,png}`);
 }
 
+// Stopped from outside: exit through process.exit so the replicas' exit hook (service.ts) kills them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
 main().then(
   () => process.exit(0),
   (error: unknown) => {

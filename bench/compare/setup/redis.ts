@@ -76,6 +76,9 @@ export class BenchRedis {
       path.join(this.dir, 'redis.log'),
     ];
     this.proc = spawn('redis-server', args, { stdio: 'ignore' });
+    const proc = this.proc;
+    // The bench stopped from outside (main.ts turns SIGINT/SIGTERM into exit) must not leave it behind.
+    process.on('exit', () => proc.kill('SIGKILL'));
     for (let i = 0; i < 100; i++) {
       if (await this.ping()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));

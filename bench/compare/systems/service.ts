@@ -46,6 +46,12 @@ export interface ServiceOptions {
 }
 
 const BASE_PORT = 39_600;
+
+/** Replicas still running: killed if the bench itself exits (a crash must not leave them behind). */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const proc of live) proc.kill('SIGKILL');
+});
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -61,7 +67,11 @@ export class ServiceProcess {
     readonly port: number,
     private readonly proc: ChildProcess,
   ) {
-    proc.on('exit', (code, signal) => (this.exited = code ?? (signal ? 128 : -1)));
+    live.add(proc);
+    proc.on('exit', (code, signal) => {
+      live.delete(proc);
+      this.exited = code ?? (signal ? 128 : -1);
+    });
     proc.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });

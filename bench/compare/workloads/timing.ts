@@ -14,7 +14,10 @@ const LOAD_RATE: Record<string, number> = {
 const DEFAULT_LOAD_RATE = 10_000;
 
 /** A due time far enough out for `jobs` jobs to be loaded and the processes started first. */
-export function startAfterLoad(driver: SystemDriver, jobs: number): number {
-  const rate = LOAD_RATE[driver.name] ?? DEFAULT_LOAD_RATE;
+export function startAfterLoad(
+  driver: SystemDriver,
+  jobs: number,
+  rate = LOAD_RATE[driver.name] ?? DEFAULT_LOAD_RATE,
+): number {
   return Date.now() + 8_000 + Math.ceil((jobs / rate) * 1000);
 }
