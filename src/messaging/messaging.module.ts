@@ -141,6 +141,7 @@ export class MessagingModule {
               clock,
               {
                 batchSize: c.outbox.batchSize,
+                batchesInFlight: c.outbox.batchesInFlight,
                 pollMs: c.outbox.pollMs,
                 retentionHours: c.outbox.retentionHours,
                 downAfterMs: c.outbox.downAfterMs,

@@ -6,6 +6,7 @@ import { silentLogger, type MessagingLogger } from './logger';
 import { describeError, sleep } from './sleep';
 import type { MessagingTelemetry } from './telemetry';
 import { toBusMessage } from './outbox-wire-format';
+import { RelayPipeline } from './relay-pipeline';
 import { SOLE_RELAY, type RelayLeadership } from './relay-leadership';
 import { deadLetterNotice, type IsolatedTopic, TopicIsolation } from './topic-isolation';
 
@@ -38,8 +39,12 @@ export interface OutboxRelayOptions {
   leadership?: RelayLeadership;
   /** How often a standby relay asks for the lead. Default 1 s. */
   standbyPollMs?: number;
-  /** stop() waits this long for the batch in flight, then leaves it to the next leader. Default 3 s. */
+  /** stop() waits this long for the batches in flight, then leaves them to the next leader. Default 3 s. */
   stopGraceMs?: number;
+  /** Batches read and not yet marked sent, at most (OUTBOX_BATCHES_IN_FLIGHT). Default 4. */
+  batchesInFlight?: number;
+  /** Longest stretch of back-to-back batches before the lead is asked again. Default 1 s. */
+  roundMs?: number;
 }
 
 export interface OutboxRelayStatus {
@@ -58,7 +63,8 @@ export interface OutboxRelayStatus {
 }
 
 /**
- * Publishes committed outbox events in insertion order and marks them sent. At least once: a crash
+ * Publishes committed outbox events in insertion order and marks them sent, several batches in
+ * flight (RelayPipeline: read, publish and mark overlap; publishes stay in order). At least once: a crash
  * (or a failed mark) between publish and mark publishes the same events, with the same eventId,
  * again. Transient failures back off and retry forever; the backlog simply waits in the store.
  * A topic that refuses its events for a reason retrying will not fix soon is isolated (the other
@@ -67,6 +73,7 @@ export interface OutboxRelayStatus {
 export class OutboxRelay {
   private readonly backoff: Backoff;
   private readonly isolation: TopicIsolation;
+  private readonly pipeline: RelayPipeline;
   private abort = new AbortController();
   private loopDone: Promise<void> | null = null;
   private wakeUp: AbortController | null = null;
@@ -96,6 +103,22 @@ export class OutboxRelay {
       options.isolatedRetryMaxMs ?? 30_000,
     );
     this.lastPrune = clock.now().getTime();
+    this.pipeline = new RelayPipeline(
+      {
+        fetch: (inFlight) =>
+          this.store.fetchUnsent(options.batchSize, {
+            excludeTopics: this.isolation.names(),
+            excludeIds: inFlight,
+          }),
+        publish: (events) => this.publishIsolating(events),
+        markSent: (events, started) => this.markSent(events, started),
+      },
+      {
+        batchSize: options.batchSize,
+        inFlight: Math.max(1, options.batchesInFlight ?? 4),
+        roundMs: options.roundMs ?? 1000,
+      },
+    );
   }
 
   start(): void {
@@ -106,9 +129,9 @@ export class OutboxRelay {
   }
 
   /**
-   * Stops after the batch in flight is published and marked, or after stopGraceMs, whichever is
-   * first: a publish that cannot succeed (broker gone) never holds up shutdown; its events stay
-   * unsent for the next leader. Gives up the lead.
+   * Stops after the batches whose publish started are published and marked, or after stopGraceMs,
+   * whichever is first: a publish that cannot succeed (broker gone) never holds up shutdown; its
+   * events, and those of batches not yet published, stay unsent for the next leader. Gives up the lead.
    */
   async stop(): Promise<void> {
     this.abort.abort();
@@ -180,7 +203,7 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
-      let relayed = 0;
+      let drained = true;
       try {
         if (!(await this.takeLead())) {
           // Asking for the lead worked, so the store answers: a standby has nothing else to fail.
@@ -191,7 +214,7 @@ export class OutboxRelay {
         }
         const due = this.isolation.due(this.clock.now().getTime());
         if (due) await this.retryIsolated(due);
-        relayed = await this.relayOnce();
+        ({ drained } = await this.pipeline.round(signal));
         this.recovered();
         await this.housekeeping();
       } catch (error) {
@@ -199,8 +222,8 @@ export class OutboxRelay {
         await sleep(this.backoff.next(), signal);
         continue;
       }
-      // A full batch means more are waiting: go again at once.
-      if (relayed < this.options.batchSize) await this.idle(signal, this.options.pollMs);
+      // A round that ended on a full batch (its time was up) means more are waiting: go again at once.
+      if (drained) await this.idle(signal, this.options.pollMs);
     }
   }
 

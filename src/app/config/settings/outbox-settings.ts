@@ -11,6 +11,17 @@ export class OutboxSettings {
   @Min(1)
   batchSize = 500;
 
+  /**
+   * Batches read and not yet marked sent, at most: the next batch is read and the previous ones
+   * marked while one is being published (publishes stay one at a time, in order).
+   */
+  @Setting('OUTBOX_BATCHES_IN_FLIGHT')
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  batchesInFlight = 4;
+
   @Setting('OUTBOX_POLL_MS')
   @Type(() => Number)
   @IsInt()
