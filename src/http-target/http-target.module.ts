@@ -1,46 +1,51 @@
-import { Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 
 import { AppConfig } from '../app/config/app-config';
-import { Scheduler, ValidationError } from '../scheduler';
+import { ActionHandler } from '../nest/decorators';
+import {
+  type ActionHandler as ActionHandlerFn,
+  type JsonValue,
+  type RunContext,
+  ValidationError,
+} from '../scheduler';
 import { AddressPolicy, hostOfUrl, isIpLiteral } from './address-policy';
 import { ForbiddenAddressError } from './errors';
 import { createHttpTargetHandler, HTTP_ACTION } from './http-target-handler';
 import { type HttpTargetArgs, parseHttpTargetArgs } from './http-target-args';
 
-/** Registers the `http` action (or, without a signing secret, refuses jobs that name it). */
+/**
+ * The `http` action, found by the scheduler module through its decorator; without a signing
+ * secret it refuses jobs that name it (and runs of any stored one fail).
+ */
 @Injectable()
-class HttpTargetRegistrar implements OnModuleInit, OnApplicationShutdown {
-  private close?: () => Promise<void>;
+class HttpTargetAction implements OnApplicationShutdown {
+  private readonly target: { handler: ActionHandlerFn; close: () => Promise<void> } | null = null;
+  private readonly policy: AddressPolicy;
 
-  constructor(
-    private readonly scheduler: Scheduler,
-    private readonly config: AppConfig,
-  ) {}
-
-  onModuleInit(): void {
-    const secret = this.config.httpTarget.signingSecret;
-    if (!secret) {
-      this.scheduler.registerHandler(HTTP_ACTION, () => Promise.reject(disabled()), {
-        validateArgs: () => {
-          throw disabled();
-        },
+  constructor(config: AppConfig) {
+    this.policy = new AddressPolicy(config.httpTarget.allowedHosts);
+    const secret = config.httpTarget.signingSecret;
+    if (secret)
+      this.target = createHttpTargetHandler({
+        signingSecret: secret,
+        policy: this.policy,
+        defaultTimeoutSeconds: config.httpTarget.timeoutSeconds,
       });
-      return;
-    }
-    const policy = new AddressPolicy(this.config.httpTarget.allowedHosts);
-    const target = createHttpTargetHandler({
-      signingSecret: secret,
-      policy,
-      defaultTimeoutSeconds: this.config.httpTarget.timeoutSeconds,
-    });
-    this.close = target.close;
-    this.scheduler.registerHandler(HTTP_ACTION, target.handler, {
-      validateArgs: (args) => checkAtCreation(policy, parseHttpTargetArgs(args)),
-    });
+  }
+
+  @ActionHandler(HTTP_ACTION, { validateArgs: 'checkArgs' })
+  run(context: RunContext): Promise<void> | void {
+    if (!this.target) return Promise.reject(disabled());
+    return this.target.handler(context);
+  }
+
+  checkArgs(args: JsonValue | undefined): void {
+    if (!this.target) throw disabled();
+    checkAtCreation(this.policy, parseHttpTargetArgs(args));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.close?.();
+    await this.target?.close();
   }
 }
 
@@ -63,5 +68,5 @@ function disabled(): ValidationError {
   );
 }
 
-@Module({ providers: [HttpTargetRegistrar] })
+@Module({ providers: [HttpTargetAction] })
 export class HttpTargetModule {}

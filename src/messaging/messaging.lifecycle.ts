@@ -13,12 +13,11 @@ import { Scheduler } from '../scheduler';
 import type { EventBus } from './event-bus';
 import { InboundConsumer } from './inbound/inbound-consumer';
 import { OutboxRelay } from './outbox-relay';
-import { registerPublishHandler } from './publish-handler';
 import { EVENT_BUS } from './tokens';
 
 /**
- * Order matters. Init: the publish action is registered with the scheduler (domain modules
- * register their inbound routes in their own onModuleInit). Bootstrap: the relay starts and the
+ * Order matters. Init: domain modules register their inbound routes in their own onModuleInit
+ * (the publish action is PublishAction's, found by the scheduler module). Bootstrap: the relay starts and the
  * consumer starts (in the background) with every route known. Shutdown (SIGTERM): the consumer
  * stops in onModuleDestroy, which Nest runs before any beforeApplicationShutdown, so before the
  * scheduler stops; the relay and the bus stop last, after the scheduler's final runs committed.
@@ -39,7 +38,6 @@ export class MessagingLifecycle
   ) {}
 
   onModuleInit(): void {
-    registerPublishHandler(this.scheduler);
     this.readiness.register({ name: 'outbox', check: () => this.relay.check() });
     this.readiness.register({ name: 'inbound', check: async () => this.consumer.status() });
     // Committed runs that emitted events wake the relay instead of waiting out its poll. Not on

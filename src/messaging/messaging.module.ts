@@ -16,6 +16,7 @@ import { MemoryEventBus } from './memory/memory-event-bus';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MessagingMetricsBridge } from './metrics-bridge';
 import { OutboxRelay } from './outbox-relay';
+import { PublishAction } from './publish-action';
 import { MySqlRelayLock } from '../persistence/mysql-relay-lock';
 import { rejectedDataReason } from '../persistence/sql-errors';
 import { SOLE_RELAY } from './relay-leadership';
@@ -182,6 +183,7 @@ export class MessagingModule {
         },
         MessagingLifecycle,
         MessagingMetricsBridge,
+        PublishAction,
       ],
       exports: [
         EVENT_BUS,

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../app/config/app-config';
 import { CLOCK } from '../app/scheduler/tokens';
 import { InboundRegistry } from '../messaging/inbound/inbound-registry';
-import { Scheduler, type Clock } from '../scheduler';
+import { ActionHandler } from '../nest/decorators';
+import { Scheduler, type ActionHandler as ActionHandlerFn, type Clock, type RunContext } from '../scheduler';
 import { OrderCreatedDto, OrderPaidDto } from './dto/order-events.dto';
 import { MySqlOrderStates } from './mysql-order-states';
 import { ORDER_TIMEOUT_HANDLER } from './order-state';
@@ -20,23 +21,31 @@ export function orderTopics(config: AppConfig): OrderTopics {
   };
 }
 
-/** Registers the timeout action and the two inbound topics before the engine and consumer start. */
+/** The order-timeout action, found by the scheduler module through its decorator. */
+@Injectable()
+class OrderTimeoutAction {
+  private readonly handler: ActionHandlerFn;
+
+  constructor(config: AppConfig, @Inject(ORDER_STATES) states: OrderStates, @Inject(CLOCK) clock: Clock) {
+    this.handler = orderTimeoutHandler(orderTopics(config), states, clock);
+  }
+
+  @ActionHandler(ORDER_TIMEOUT_HANDLER)
+  run(context: RunContext): Promise<void> | void {
+    return this.handler(context);
+  }
+}
+
+/** Registers the two inbound topics before the consumer starts. */
 @Injectable()
 class OrdersRegistrar implements OnModuleInit {
   constructor(
-    private readonly scheduler: Scheduler,
     private readonly registry: InboundRegistry,
     private readonly service: OrdersService,
     private readonly config: AppConfig,
-    @Inject(ORDER_STATES) private readonly states: OrderStates,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
-    this.scheduler.registerHandler(
-      ORDER_TIMEOUT_HANDLER,
-      orderTimeoutHandler(orderTopics(this.config), this.states, this.clock),
-    );
     this.registry.register({
       topic: this.config.topics.ordersCreated,
       dto: OrderCreatedDto,
@@ -73,6 +82,7 @@ class OrdersRegistrar implements OnModuleInit {
           latePaymentTopic: config.topics.ordersLatePayment,
         }),
     },
+    OrderTimeoutAction,
     OrdersRegistrar,
   ],
   exports: [ORDER_STATES, OrdersService],

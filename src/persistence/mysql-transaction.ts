@@ -1,7 +1,8 @@
 import { TransactionClosedError } from '../scheduler/errors';
 import type { Job } from '../scheduler/job';
 import type { OutboxEvent } from '../scheduler/outbox';
-import type { StoreTransaction, TransactionAddResult } from '../scheduler/ports/job-store';
+import type { JobSourceRecord, StoreTransaction, TransactionAddResult } from '../scheduler/ports/job-store';
+import { lockJobSourceRow, saveJobSourceRow, selectJobsForUpdate } from './job-source-sql';
 import { deleteJob, insertNewJobs } from './job-write-sql';
 import { insertOutboxRows } from './outbox-sql';
 import type { Sql } from './sql-session';
@@ -35,6 +36,18 @@ export class MySqlStoreTransaction implements StoreTransaction {
 
   appendEvents(events: OutboxEvent[]): Promise<void> {
     return insertOutboxRows(this.sql, events, this.now);
+  }
+
+  getJobs(ids: string[]): Promise<Job[]> {
+    return selectJobsForUpdate(this.sql, ids);
+  }
+
+  lockJobSource(source: string): Promise<JobSourceRecord> {
+    return lockJobSourceRow(this.sql, source);
+  }
+
+  saveJobSource(record: JobSourceRecord): Promise<void> {
+    return saveJobSourceRow(this.sql, record);
   }
 
   afterCommit(callback: () => void): void {

@@ -36,3 +36,4 @@ export {
   retryDelayMs,
   type RetryPolicy,
 } from './retry-policy';
+export * from './definitions';

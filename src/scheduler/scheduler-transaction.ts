@@ -82,6 +82,28 @@ export class SchedulerTransaction {
     return outcome;
   }
 
+  /** Builds and validates a job as `addJob` would (trigger anchored now, first run time), writing nothing. */
+  build(input: AddJobInput): Job {
+    return this.prepare(input, '');
+  }
+
+  /** The jobs with these ids that exist, locked against other writers until this unit of work ends. */
+  getJobs(ids: string[]): Promise<Job[]> {
+    return this.store.getJobs(ids);
+  }
+
+  /**
+   * Writes changed copies of jobs read with `getJobs`: each replaces the stored job (its lease and
+   * any run in flight kept; that run's completion then leaves the new next run time alone).
+   * Validated as `addJob` validates its input.
+   */
+  async updateJobs(jobs: Job[]): Promise<void> {
+    for (const job of jobs) this.prepare({ ...job, nextRunTime: job.nextRunTime ?? null }, '');
+    const { replaced } = await this.store.addJobs(jobs, { replaceExisting: true });
+    const byId = new Map(jobs.map((job) => [job.id, job]));
+    this.changes.replaced.push(...replaced.map((id) => byId.get(id) as Job));
+  }
+
   /** Outbox events committed with this unit of work (an eventId already stored is skipped). */
   async appendEvents(events: OutboxEvent[]): Promise<void> {
     await this.store.appendEvents(events);

@@ -1,63 +1,27 @@
-import {
-  type BeforeApplicationShutdown,
-  Global,
-  Inject,
-  Injectable,
-  Logger,
-  Module,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { SchedulerModule as EngineModule } from '../../nest';
+import type { SchedulerStore } from '../../nest/options';
 import { MySqlJobStore } from '../../persistence/mysql-job-store';
 import { MySqlSchedulerState } from '../../persistence/mysql-scheduler-state';
-import {
-  type Clock,
-  type JobStore,
-  MemoryJobStore,
-  MemorySchedulerState,
-  type OutboxStore,
-  Scheduler,
-  SystemClock,
-} from '../../scheduler';
+import { type Clock, MemoryJobStore, MemorySchedulerState, Scheduler } from '../../scheduler';
 import { AppConfig } from '../config/app-config';
 import { ReadinessRegistry } from '../health/readiness';
-import { CLOCK, JOB_STORE } from './tokens';
 
-export type ServiceStore = JobStore & OutboxStore;
+export type ServiceStore = SchedulerStore;
 
-/**
- * Starts the engine once every module has registered its action handlers (they do so in
- * onModuleInit, which Nest runs before onApplicationBootstrap), and stops it on SIGTERM after
- * letting running runs finish and commit.
- */
+/** The scheduler's readiness: running, and its last store call succeeded. */
 @Injectable()
-class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('scheduler');
-
-  constructor(
-    private readonly scheduler: Scheduler,
-    @Inject(JOB_STORE) private readonly store: ServiceStore,
-    registry: ReadinessRegistry,
-  ) {
+class SchedulerReadiness {
+  constructor(scheduler: Scheduler, registry: ReadinessRegistry) {
     registry.register({
       name: 'scheduler',
       check: async () =>
-        this.scheduler.running && this.scheduler.healthy
+        scheduler.running && scheduler.healthy
           ? { status: 'up' }
-          : { status: 'down', detail: describe(this.scheduler.lastError) ?? 'not running' },
+          : { status: 'down', detail: describe(scheduler.lastError) ?? 'not running' },
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.store.start();
-    await this.scheduler.start();
-    this.logger.log(`scheduler started as ${this.scheduler.owner}`);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.scheduler.shutdown({ wait: true });
-    await this.store.stop();
   }
 }
 
@@ -66,29 +30,20 @@ function describe(error: unknown): string | undefined {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The engine as the service uses it: MySQL store when a database is configured, memory otherwise. */
-@Global()
+/**
+ * The engine as the service uses it, through the same Nest module other apps import (src/nest):
+ * MySQL store when a database is configured, memory otherwise; the outbox relay is the messaging
+ * module's; jobs from SCHEDULER_JOBS_FILE are reconciled at start.
+ */
 @Module({
-  providers: [
-    { provide: CLOCK, useFactory: (): Clock => new SystemClock() },
-    {
-      provide: JOB_STORE,
-      inject: [CLOCK, { token: DataSource, optional: true }],
-      useFactory: (clock: Clock, dataSource?: DataSource): ServiceStore =>
-        dataSource ? new MySqlJobStore(dataSource, clock) : new MemoryJobStore({ clock }),
-    },
-    {
-      provide: Scheduler,
-      inject: [JOB_STORE, CLOCK, AppConfig, { token: DataSource, optional: true }],
-      useFactory: (
-        store: ServiceStore,
-        clock: Clock,
-        config: AppConfig,
-        dataSource?: DataSource,
-      ): Scheduler =>
-        new Scheduler({
-          store,
-          clock,
+  imports: [
+    EngineModule.forRootAsync({
+      inject: [AppConfig, { token: DataSource, optional: true }],
+      useFactory: (config: AppConfig, dataSource?: DataSource) => ({
+        store: (clock: Clock): ServiceStore =>
+          dataSource ? new MySqlJobStore(dataSource, clock) : new MemoryJobStore({ clock }),
+        jobs: { file: config.scheduler.jobsFile },
+        scheduler: {
           // The scheduler-wide pause flag is stored beside the jobs, so every replica sees it.
           state: dataSource ? new MySqlSchedulerState(dataSource) : new MemorySchedulerState(),
           owner: config.scheduler.replicaId,
@@ -110,10 +65,10 @@ function describe(error: unknown): string | undefined {
             maxEventAgeSeconds: config.scheduler.retryMaxEventAgeSeconds,
           },
           deadLetterTopic: config.topics.schedulerDeadLetter,
-        }),
-    },
-    SchedulerLifecycle,
+        },
+      }),
+    }),
   ],
-  exports: [CLOCK, JOB_STORE, Scheduler],
+  providers: [SchedulerReadiness],
 })
 export class SchedulerModule {}

@@ -1,4 +1,5 @@
-/** Injection tokens of the engine's ports, so tests can swap in a FakeClock or another store. */
-export const CLOCK = Symbol('CLOCK');
-/** The JobStore, which is also the OutboxStore (runs commit their events with their state). */
-export const JOB_STORE = Symbol('JOB_STORE');
+/**
+ * Injection tokens of the engine's ports, so tests can swap in a FakeClock or another store: the
+ * scheduler module's own (src/nest), under the names the service uses.
+ */
+export { SCHEDULER_CLOCK as CLOCK, SCHEDULER_STORE as JOB_STORE } from '../../nest/tokens';

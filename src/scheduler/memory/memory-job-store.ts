@@ -9,6 +9,7 @@ import type {
   DeadRun,
   DeadRunQuery,
   JobCounts,
+  JobSourceRecord,
   JobListQuery,
   JobStore,
   RunCompletion,
@@ -72,6 +73,7 @@ export class MemoryJobStore implements JobStore, OutboxStore {
   private readonly outbox = new MemoryOutbox();
   private readonly history: MemoryRunHistory;
   private readonly deadRuns = new MemoryDeadRuns();
+  private readonly jobSources = new Map<string, JobSourceRecord>();
   private readonly clock: Clock;
   private version = 0;
   private stamp = 0;
@@ -79,6 +81,12 @@ export class MemoryJobStore implements JobStore, OutboxStore {
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly tables: MemoryTables = {
     hasJob: (id) => this.jobs.has(id),
+    getJob: (id) => {
+      const entry = this.jobs.get(id);
+      return entry ? cloneJob(entry.job) : undefined;
+    },
+    getJobSource: (source) => this.jobSources.get(source),
+    putJobSource: (record) => this.jobSources.set(record.source, structuredClone(record)),
     isLeased: (id) => {
       const entry = this.jobs.get(id);
       return (

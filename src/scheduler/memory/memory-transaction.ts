@@ -1,12 +1,16 @@
 import { TransactionClosedError } from '../errors';
 import type { Job } from '../job';
 import type { OutboxEvent } from '../outbox';
-import type { StoreTransaction, TransactionAddResult } from '../ports/job-store';
+import type { JobSourceRecord, StoreTransaction, TransactionAddResult } from '../ports/job-store';
 import { cloneEvent, cloneJob } from './clone';
 
 /** What a memory transaction reads from, and applies its staged writes to, at commit. */
 export interface MemoryTables {
   hasJob(id: string): boolean;
+  /** A copy of the committed job. */
+  getJob(id: string): Job | undefined;
+  getJobSource(source: string): JobSourceRecord | undefined;
+  putJobSource(record: JobSourceRecord): void;
   /** The job's lease holds at the store's current time. */
   isLeased(id: string): boolean;
   insertJob(job: Job): void;
@@ -27,6 +31,7 @@ export class MemoryTransaction implements StoreTransaction {
   /** Job ids as this transaction sees them: true = present, false = removed. */
   private readonly view = new Map<string, boolean>();
   private readonly events: OutboxEvent[] = [];
+  private readonly sources = new Map<string, JobSourceRecord>();
   private readonly callbacks: (() => void)[] = [];
   private done = false;
 
@@ -65,6 +70,37 @@ export class MemoryTransaction implements StoreTransaction {
     this.events.push(...events.map(cloneEvent));
   }
 
+  async getJobs(ids: string[]): Promise<Job[]> {
+    this.assertOpen();
+    const jobs: Job[] = [];
+    for (const id of new Set(ids)) {
+      if (!this.exists(id)) continue;
+      let job = this.tables.getJob(id);
+      for (const op of this.staged) if (op.kind === 'put' && op.job.id === id) job = cloneJob(op.job);
+      if (job) jobs.push(job);
+    }
+    return jobs;
+  }
+
+  async lockJobSource(source: string): Promise<JobSourceRecord> {
+    this.assertOpen();
+    const record = this.sources.get(source) ??
+      this.tables.getJobSource(source) ?? {
+        source,
+        version: null,
+        hash: null,
+        jobs: {},
+        updatedAt: null,
+        updatedBy: null,
+      };
+    return structuredClone(record);
+  }
+
+  async saveJobSource(record: JobSourceRecord): Promise<void> {
+    this.assertOpen();
+    this.sources.set(record.source, structuredClone(record));
+  }
+
   afterCommit(callback: () => void): void {
     this.assertOpen();
     this.callbacks.push(callback);
@@ -85,6 +121,7 @@ export class MemoryTransaction implements StoreTransaction {
       }
     }
     this.tables.appendEvents(this.events);
+    for (const record of this.sources.values()) this.tables.putJobSource(record);
     for (const callback of this.callbacks) callback();
   }
 

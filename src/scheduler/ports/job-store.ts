@@ -131,6 +131,43 @@ export interface StoreTransaction {
   appendEvents(events: OutboxEvent[]): Promise<void>;
   /** Called once, after a successful commit (never after a rollback or a retried attempt). */
   afterCommit(callback: () => void): void;
+  /**
+   * The jobs with these ids that exist, as this transaction sees them, locked against other
+   * writers (claims, completions, other units of work) until it ends (MySQL: FOR UPDATE).
+   */
+  getJobs(ids: string[]): Promise<Job[]>;
+  /**
+   * The record of a definition source (job definitions from code or a file, see
+   * src/scheduler/definitions), locked until this transaction ends; created empty (version and
+   * hash null, no jobs) when there is none, so concurrent reconcilers of one source queue here.
+   */
+  lockJobSource(source: string): Promise<JobSourceRecord>;
+  /** Writes the source's record (locked first with `lockJobSource`). */
+  saveJobSource(record: JobSourceRecord): Promise<void>;
+}
+
+/**
+ * What the store remembers of a definition source: which jobs it owns and the hashes of the
+ * definitions last applied to them (the reconciler compares code against these, never against
+ * the live job, whose next run time, anchors and pause belong to the schedule and the admins).
+ */
+export interface JobSourceRecord {
+  /** `code`, `code:<name>`, `file`: [A-Za-z0-9._:-], at most 100 characters. */
+  source: string;
+  /** The version of the definition set last applied; null before any. */
+  version: number | null;
+  /** Hash of the whole set last applied (ids and per-job hashes); null before any. */
+  hash: string | null;
+  /** Owned job id → hashes of its definition's trigger and of the rest (action, options, name). */
+  jobs: Record<string, DefinitionHashes>;
+  updatedAt: Date | null;
+  /** The replica that applied it. */
+  updatedBy: string | null;
+}
+
+export interface DefinitionHashes {
+  trigger: string;
+  job: string;
 }
 
 export interface TransactionAddResult {

@@ -33,7 +33,13 @@ export async function openStoreDatabase(label: string): Promise<StoreDatabase> {
     admin,
     openPool,
     async truncate() {
-      for (const table of ['scheduler_jobs', 'scheduler_job_runs', 'scheduler_outbox', 'scheduler_state']) {
+      for (const table of [
+        'scheduler_jobs',
+        'scheduler_job_runs',
+        'scheduler_outbox',
+        'scheduler_state',
+        'scheduler_job_sources',
+      ]) {
         await admin.query(`TRUNCATE TABLE ${table}`);
       }
     },

@@ -37,6 +37,16 @@ export class SchedulerSettings {
   @Min(1)
   runTimeoutSeconds = 30;
 
+  /**
+   * Jobs defined in a file (JSON or YAML, APScheduler's names; docs/library.md), reconciled into
+   * the store at start as source `file`; a bad job fails the start, naming the job and the field.
+   */
+  @Setting('SCHEDULER_JOBS_FILE')
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  jobsFile?: string;
+
   /** Longest sleep of the loop: other replicas may add due jobs it cannot hear about. */
   @Setting('SCHEDULER_MAX_POLL_MS')
   @Type(() => Number)
