@@ -33,7 +33,7 @@ function describe(error: unknown): string | undefined {
 /**
  * The engine as the service uses it, through the same Nest module other apps import (src/nest):
  * MySQL store when a database is configured, memory otherwise; the outbox relay is the messaging
- * module's; jobs from SCHEDULER_JOBS_FILE are reconciled at start.
+ * module's; jobs listed in the file named by SCHEDULER_JOBS_FILE are reconciled at start.
  */
 @Module({
   imports: [
