@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# The delayed-action service. The build stage compiles src/ and migrations/ (the only sources
-# .dockerignore lets in: no bench/, no test/) and prunes dev dependencies; the runtime stage gets
+# The delayed-action service. The build stage compiles src/ and migrations/ and bundles the
+# dashboard (dashboard/ and its build script: the only sources .dockerignore lets in; no bench/,
+# no test/) and prunes dev dependencies; the runtime stage gets
 # the compiled output and production node_modules, owned by root, and runs as a numeric non-root
 # user so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 
@@ -12,6 +13,8 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY dashboard ./dashboard
+COPY scripts/build-dashboard.mjs ./scripts/
 RUN npm run build \
   && test ! -e dist/bench && test ! -e dist/test \
   && npm prune --omit=dev --ignore-scripts

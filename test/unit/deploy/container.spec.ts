@@ -48,14 +48,31 @@ describe('Dockerfile', () => {
     const allowed = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1).replace(/\/$/, ''));
     expect(allowed.sort()).toEqual(
       [
+        'dashboard',
         'migrations',
         'package-lock.json',
         'package.json',
+        'scripts/build-dashboard.mjs',
         'src',
         'tsconfig.build.json',
         'tsconfig.json',
       ].sort(),
     );
+  });
+
+  it('lets in and copies every script `npm run build` runs, and the dashboard sources it bundles', () => {
+    const allowed = read('.dockerignore')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).replace(/\/$/, ''));
+    const buildStage = read('Dockerfile').split(/^FROM\s.*$/m)[1] ?? '';
+    const build = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build;
+    const scripts = [...build.matchAll(/\bnode\s+(\S+)/g)].map((m) => m[1]!);
+    expect(scripts).toContain('scripts/build-dashboard.mjs');
+    for (const needed of [...scripts, 'dashboard']) {
+      expect(allowed).toContain(needed);
+      expect(buildStage).toMatch(new RegExp(`^COPY\\s+${needed.replace(/\./g, '\\.')}\\s`, 'm'));
+    }
   });
 
   it('builds with dev dependencies, then prunes them', () => {
