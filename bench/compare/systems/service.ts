@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 
 import { databaseUrl, kafkaBrokers, repoRoot } from '../setup/infra';
@@ -109,11 +109,19 @@ export class ServiceProcess {
       ...options.topics,
       ...options.extraEnv,
     };
+    // BENCH_SERVICE_LOG_DIR: keep each replica's log (stdout, LOG_LEVEL=warn unless --ours-env says otherwise).
+    const logDir = process.env.BENCH_SERVICE_LOG_DIR;
+    let stdout: 'ignore' | number = 'ignore';
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      stdout = openSync(path.join(logDir, `${label.replace(/[^a-zA-Z0-9.-]/g, '_')}.log`), 'a');
+    }
     const proc = spawn(process.execPath, [...nodeArgs, serviceEntry()], {
       cwd: repoRoot(),
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', stdout, 'pipe'],
     });
+    if (typeof stdout === 'number') closeSync(stdout);
     return new ServiceProcess(label, port, proc);
   }
 
