@@ -94,7 +94,8 @@ async function main(): Promise<void> {
           );
         if (workload === 'backlog') {
           for (const size of config.backlogSizes) {
-            const pending = { prefix: 'pending-', count: size, startMs: Date.UTC(2099, 0, 1), perSec: 1 };
+            const pending =
+              size > 0 ? { prefix: 'pending-', count: size, startMs: Date.UTC(2099, 0, 1), perSec: 1 } : null;
             results.backlog.push(
               ...(await steady(
                 drivers,
