@@ -26,11 +26,11 @@ export async function claimDueJobs(sql: Sql, request: AcquireRequest): Promise<J
   const now = toSqlTime(request.now);
   const rows = await selectRows<JobRow>(sql, CLAIM_SQL, [now, now, Math.floor(request.limit)]);
   if (rows.length === 0) return [];
-  await execute(
-    sql,
-    `UPDATE scheduler_jobs ${BY_ID} SET lease_owner = ?, lease_expiry = ?, running = 1 WHERE id IN (?)`,
-    [request.owner, toSqlTime(request.leaseUntil), rows.map((row) => row.id)],
-  );
+  await execute(sql, `UPDATE scheduler_jobs ${BY_ID} SET lease_owner = ?, lease_expiry = ? WHERE id IN (?)`, [
+    request.owner,
+    toSqlTime(request.leaseUntil),
+    rows.map((row) => row.id),
+  ]);
   return rows.map(rowToJob);
 }
 
@@ -42,11 +42,11 @@ export async function claimOneJob(sql: Sql, request: AcquireJobRequest): Promise
     [request.jobId, toSqlTime(request.now)],
   );
   if (rows.length === 0) return null;
-  await execute(
-    sql,
-    'UPDATE scheduler_jobs SET lease_owner = ?, lease_expiry = ?, running = 1 WHERE id = ?',
-    [request.owner, toSqlTime(request.leaseUntil), request.jobId],
-  );
+  await execute(sql, 'UPDATE scheduler_jobs SET lease_owner = ?, lease_expiry = ? WHERE id = ?', [
+    request.owner,
+    toSqlTime(request.leaseUntil),
+    request.jobId,
+  ]);
   return rowToJob(rows[0]);
 }
 
@@ -80,7 +80,7 @@ export async function releaseLeaseRows(sql: Sql, owner: string, ids: string[]): 
   if (ids.length === 0) return;
   await execute(
     sql,
-    `UPDATE scheduler_jobs ${BY_ID} SET lease_owner = NULL, lease_expiry = NULL, running = 0 ` +
+    `UPDATE scheduler_jobs ${BY_ID} SET lease_owner = NULL, lease_expiry = NULL ` +
       'WHERE lease_owner = ? AND id IN (?)',
     [owner, ids],
   );

@@ -131,7 +131,7 @@ async function releaseRows(
   await execute(
     sql,
     `UPDATE scheduler_jobs ${BY_ID} SET next_run_time = ${nextRunTime}, retry_state = ${retryState}, ` +
-      'lease_owner = NULL, lease_expiry = NULL, running = 0, updated_at = ? WHERE lease_owner = ? AND id IN (?)',
+      'lease_owner = NULL, lease_expiry = NULL, updated_at = ? WHERE lease_owner = ? AND id IN (?)',
     [...caseValues, ...retryValues, toSqlTime(now), owner, [...release.keys()]],
   );
 }

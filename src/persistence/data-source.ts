@@ -3,7 +3,6 @@ import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 
-import { SCHEDULER_ENTITIES } from './entities';
 import { withMigrationLock } from './migration-lock';
 
 export type MysqlDataSourceOverrides = Partial<Omit<MysqlConnectionOptions, 'type' | 'url'>>;
@@ -33,7 +32,8 @@ export function dataSourceOptions(url: string, overrides: MysqlDataSourceOverrid
     migrationsRun: false,
     migrationsTableName: 'migrations',
     migrations: [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
-    entities: SCHEDULER_ENTITIES,
+    // No entities: every statement is hand-written SQL, and migrations are written by hand too.
+    entities: [],
     poolSize: 10,
     connectTimeout: 5000,
     // The store maps driver errors itself (a duplicate id is a ConflictingIdError, not a log line).
