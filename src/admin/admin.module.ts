@@ -16,7 +16,7 @@ import { SchedulerStateController } from './scheduler/scheduler-state.controller
 import { TriggersController } from './triggers/triggers.controller';
 
 /** The strict body/query validation every route gets: unknown fields refused, types not coerced. */
-export function createValidationPipe(): ValidationPipe {
+function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

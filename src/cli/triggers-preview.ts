@@ -21,7 +21,7 @@ function message(error: unknown): string {
 }
 
 /** One batch line in (oracle format: trigger, params, timezone, now, id), one line out. */
-export function previewBatchLine(line: string): string {
+function previewBatchLine(line: string): string {
   let id: unknown = null;
   try {
     const input = JSON.parse(line) as ApschedulerTriggerCase & { id?: unknown; now?: string | null };

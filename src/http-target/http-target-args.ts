@@ -1,6 +1,6 @@
 import { type JsonValue, ValidationError } from '../scheduler';
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /**
@@ -30,8 +30,8 @@ const KEYS = new Set([
   'successStatuses',
   'retryStatuses',
 ]);
-export const MAX_URL_LENGTH = 2048;
-export const MAX_TIMEOUT_SECONDS = 300;
+const MAX_URL_LENGTH = 2048;
+const MAX_TIMEOUT_SECONDS = 300;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Set by the service on every delivery, or by the HTTP layer itself: a job cannot override them.
 const RESERVED_HEADERS = new Set([

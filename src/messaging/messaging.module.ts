@@ -29,7 +29,7 @@ import { MemoryTopicReader } from './memory/memory-topic-reader';
 import { MySqlReplayLedger } from '../persistence/mysql-replay-ledger';
 
 /** Every topic of DESIGN section 6, as configured (created at start-up when KAFKA_CREATE_TOPICS). */
-export function serviceTopics(config: AppConfig): string[] {
+function serviceTopics(config: AppConfig): string[] {
   return [
     config.topics.ordersCreated,
     config.topics.ordersPaid,

@@ -4,7 +4,7 @@ import { PublishArgsError } from './errors';
 /** The action name jobs use: `{ handler: 'publish', args: PublishArgs }`. */
 export const PUBLISH_ACTION = 'publish';
 /** The emit kind of the one event a publish run emits (part of its deterministic eventId). */
-export const PUBLISH_EVENT_KIND = 'publish';
+const PUBLISH_EVENT_KIND = 'publish';
 
 /**
  * Arguments of the publish action. `value` goes on the wire as the outbox relay serializes it:
@@ -47,7 +47,7 @@ export function parsePublishArgs(args: unknown): PublishArgs {
 }
 
 /** Emits the one outbox event of a publish run; its id is the same on every re-run of that scheduled time. */
-export function publishAction(context: RunContext): void {
+function publishAction(context: RunContext): void {
   const args = parsePublishArgs(context.args);
   const eventId = eventIdFor(context.jobId, context.scheduledAt, PUBLISH_EVENT_KIND);
   context.emit(PUBLISH_EVENT_KIND, {

@@ -1,6 +1,6 @@
 import { TypedEmitter } from '../scheduler';
 
-/** What messaging reports for metrics; src/app/metrics subscribes with `on(...)` or reads `snapshot()`. */
+/** What messaging reports for metrics; src/app/metrics subscribes with `on(...)`. */
 export interface MessagingEventMap {
   /** One message sent to `<sourceTopic>.dlq`. */
   'inbound.deadLettered': { sourceTopic: string; code: string };
@@ -20,49 +20,5 @@ export interface MessagingEventMap {
   'outbox.deadLettered': { topic: string; count: number };
 }
 
-export interface MessagingSnapshot {
-  deadLettered: number;
-  outboxPublished: number;
-  outboxBacklog: number | null;
-  lastPublishLatencyMs: number | null;
-}
-
 /** One per process (a Nest provider): messaging emits, metrics listens. Never throws into messaging. */
-export class MessagingTelemetry extends TypedEmitter<MessagingEventMap> {
-  private readonly counts: MessagingSnapshot = {
-    deadLettered: 0,
-    outboxPublished: 0,
-    outboxBacklog: null,
-    lastPublishLatencyMs: null,
-  };
-
-  override emit<K extends keyof MessagingEventMap>(name: K, payload: MessagingEventMap[K]): void {
-    this.count({ name, payload } as Emitted);
-    super.emit(name, payload);
-  }
-
-  snapshot(): MessagingSnapshot {
-    return { ...this.counts };
-  }
-
-  private count(event: Emitted): void {
-    switch (event.name) {
-      case 'inbound.deadLettered':
-        this.counts.deadLettered++;
-        break;
-      case 'outbox.published': {
-        const { count, latenciesMs } = event.payload;
-        this.counts.outboxPublished += count;
-        if (latenciesMs.length > 0) this.counts.lastPublishLatencyMs = latenciesMs[latenciesMs.length - 1];
-        break;
-      }
-      case 'outbox.backlog':
-        this.counts.outboxBacklog = event.payload.backlog;
-        break;
-    }
-  }
-}
-
-type Emitted = {
-  [K in keyof MessagingEventMap]: { name: K; payload: MessagingEventMap[K] };
-}[keyof MessagingEventMap];
+export class MessagingTelemetry extends TypedEmitter<MessagingEventMap> {}

@@ -13,7 +13,7 @@ import { MemoryOrderStates, ORDER_STATES, type OrderStates } from './order-state
 import { orderTimeoutHandler, type OrderTopics } from './order-timeout';
 import { OrdersService } from './orders.service';
 
-export function orderTopics(config: AppConfig): OrderTopics {
+function orderTopics(config: AppConfig): OrderTopics {
   return {
     cancel: config.topics.ordersCancel,
     restock: config.topics.inventoryRestock,

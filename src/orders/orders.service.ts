@@ -25,7 +25,7 @@ export interface OrdersStats {
 }
 
 /** Orders per unit of work: one multi-row insert for their rows and one for their jobs. */
-export const CREATED_CHUNK = 1000;
+const CREATED_CHUNK = 1000;
 
 /**
  * The orders domain, the same code in every mode (MySQL or memory: only OrderStates differs).

@@ -13,8 +13,6 @@ export function compareJobListKeys(a: JobListKey, b: JobListKey): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export const jobListKeyOf = (job: Job): JobListKey => ({ nextRunTime: job.nextRunTime, id: job.id });
-
 /** The filters of a list query (not the keyset bound nor the limit). */
 export function matchesJobListQuery(job: Job, query: JobListQuery): boolean {
   if (query.state === 'paused' && !job.paused) return false;

@@ -29,8 +29,8 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxEventAgeSeconds: 86_400,
 });
 
-export const MAX_ATTEMPTS_LIMIT = 185; // EventBridge Scheduler's bound
-export const MAX_EVENT_AGE_LIMIT = 7 * 86_400;
+const MAX_ATTEMPTS_LIMIT = 185; // EventBridge Scheduler's bound
+const MAX_EVENT_AGE_LIMIT = 7 * 86_400;
 
 /** A partial policy (as a job or the service config gives it) completed from `base`, validated. */
 export function resolveRetryPolicy(

@@ -409,7 +409,7 @@ export class RunDispatcher {
 
 /** A job keeps at most this many failed runs waiting; a run failing beyond that is dead at once. */
 const MAX_PENDING_RETRIES = 100;
-export const DEAD_LETTER_EVENT_KIND = 'dead-letter';
+const DEAD_LETTER_EVENT_KIND = 'dead-letter';
 
 /** `{eventId, kind:"run", jobId, scheduledAt, attempts, lastError, handler}` (DESIGN.md section 6). */
 function deadLetterEvent(

@@ -23,7 +23,7 @@ import { ActionDto } from './action.dto';
 import { OptionalNotNull, PRINTABLE } from './validators';
 
 /** Job options shared by create and update (DESIGN section 4). */
-export class JobOptionsDto {
+class JobOptionsDto {
   @ApiPropertyOptional({
     type: 'number',
     description: 'Seconds a run may be late and still run; null = however late (default)',

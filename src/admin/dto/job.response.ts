@@ -26,7 +26,7 @@ export class RunDto {
   attempt!: number;
 }
 
-export class PendingRetryDto {
+class PendingRetryDto {
   @ApiProperty() scheduledAt!: string;
   @ApiProperty({ description: 'The attempt it will be' }) attempt!: number;
   @ApiProperty() dueAt!: string;

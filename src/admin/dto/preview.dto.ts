@@ -4,7 +4,7 @@ import { IsDateString, IsInt, IsObject, Max, Min } from 'class-validator';
 import { TRIGGER_SCHEMA } from './trigger.schema';
 import { OptionalNotNull } from './validators';
 
-export const MAX_PREVIEW = 1000;
+const MAX_PREVIEW = 1000;
 
 export class PreviewTriggerDto {
   @ApiProperty(TRIGGER_SCHEMA)
@@ -27,7 +27,7 @@ export class PreviewTriggerDto {
   now?: string;
 }
 
-export class FireTimeDto {
+class FireTimeDto {
   @ApiProperty({ example: '2026-01-05T08:30:00.000Z' })
   utc!: string;
 

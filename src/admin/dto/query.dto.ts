@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 
 export const JOB_STATES = ['scheduled', 'paused'] as const;
 export const TRIGGER_TYPES = ['date', 'interval', 'cron', 'calendarinterval', 'and', 'or'] as const;
-export const MAX_PAGE = 500;
+const MAX_PAGE = 500;
 
 /** The `limit` query parameter of a paged list: an integer from 1 to MAX_PAGE. */
 export function PageLimit(defaultValue: number): PropertyDecorator {

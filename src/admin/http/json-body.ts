@@ -84,7 +84,7 @@ function checkDepth(_req: IncomingMessage, _res: ServerResponse, buf: Buffer): v
  * The dotted path (`action.args.a[0]`) of the first value nested deeper than `max`, found
  * iteratively (JSON.parse copes with deep text; recursion here would not).
  */
-export function pathBeyondDepth(value: unknown, max: number): string | undefined {
+function pathBeyondDepth(value: unknown, max: number): string | undefined {
   const stack: Array<[unknown, number, string]> = [[value, 0, '']];
   while (stack.length > 0) {
     const [v, depth, path] = stack.pop()!;

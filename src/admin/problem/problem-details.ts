@@ -22,7 +22,7 @@ export interface ProblemDetails {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Problem type URIs are `<base><code in kebab case>`; docs/api.md lists them. */
-export const PROBLEM_TYPE_BASE = 'urn:delayed-action-service:problem:';
+const PROBLEM_TYPE_BASE = 'urn:delayed-action-service:problem:';
 
 export function problemType(code: string): string {
   return PROBLEM_TYPE_BASE + code.toLowerCase().replace(/_/g, '-');

@@ -2,7 +2,7 @@ import { type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 
 /** Route metadata key; set only through @Public(). */
-export const PUBLIC_ROUTE = 'access:public';
+const PUBLIC_ROUTE = 'access:public';
 
 /**
  * Marks a controller or a handler as open to anyone: no API key, no admin rate limit. Everything

@@ -9,8 +9,6 @@ import { isSecretSetting, settingGroups, settingNames } from './settings-catalog
 import { envNames } from './settings/setting';
 import type { KafkaSettings } from './settings/kafka-settings';
 
-export { settingNames } from './settings-catalog';
-
 /** Thrown at start-up when the environment is wrong; the message names every bad variable. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

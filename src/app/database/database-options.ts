@@ -8,7 +8,7 @@ import type { TlsSettings } from '../config/security';
  * mysql2's `ssl` from the validated settings. The server-name check needs `verifyIdentity`:
  * mysql2 leaves it off by default, trusting any certificate the CA signed for any host.
  */
-export function mysqlSsl(tls: TlsSettings): Record<string, unknown> {
+function mysqlSsl(tls: TlsSettings): Record<string, unknown> {
   return {
     ca: tls.ca,
     cert: tls.cert,

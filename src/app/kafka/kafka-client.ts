@@ -6,7 +6,7 @@ import type { KafkaSecurity, TlsSettings } from '../config/security';
 import type { KafkaWithBrokers } from '../config/settings/kafka-settings';
 
 /** Node TLS options for the brokers; without a CA file Node's built-in roots are trusted. */
-export function kafkaTls(tls: TlsSettings): ConnectionOptions {
+function kafkaTls(tls: TlsSettings): ConnectionOptions {
   return {
     ca: tls.ca,
     cert: tls.cert,

@@ -21,10 +21,10 @@ import { isIsoInstant } from '../../orders/dto/iso-instant';
 import { MAX_EVENT_ID_LENGTH } from '../../orders/dto/order-events.dto';
 import { ORDER_TIMEOUT_JOB_PREFIX } from '../../orders/order-state';
 
-export const COMMAND_TYPES = ['schedule', 'cancel'] as const;
+const COMMAND_TYPES = ['schedule', 'cancel'] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 /** A year: longer delays are almost certainly a unit mistake. */
-export const MAX_DELAY_SECONDS = 366 * 24 * 3600;
+const MAX_DELAY_SECONDS = 366 * 24 * 3600;
 
 /** Every value of the object is a string (Kafka headers). */
 function IsStringRecord(): PropertyDecorator {
@@ -76,7 +76,7 @@ function runAtProblem(value: unknown, command: object): string | null {
 }
 
 /** What to publish when the job fires (the 'publish' action's args). */
-export class CommandTargetDto {
+class CommandTargetDto {
   @IsDefined()
   @IsString()
   @Matches(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'topic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249)' })

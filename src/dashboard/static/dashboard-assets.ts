@@ -21,7 +21,7 @@ export interface DashboardAsset {
 }
 
 /** dist/dashboard under the project root (found from this file, in src/ under ts-jest or dist/src/). */
-export function dashboardDir(): string {
+function dashboardDir(): string {
   let dir = __dirname;
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return path.join(dir, 'dist', 'dashboard');

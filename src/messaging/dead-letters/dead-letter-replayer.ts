@@ -5,7 +5,7 @@ import type { PartitionOffsets, TopicReader } from './dead-letter-source';
 import { refKey, type DeadLetterRef, type ReplayEntry, type ReplayLedger } from './replay-ledger';
 
 /** Header a replayed message carries: which dead letter it came from (`<dlq topic>/<partition>/<offset>`). */
-export const REPLAYED_FROM_HEADER = 'x-dlq-replayed-from';
+const REPLAYED_FROM_HEADER = 'x-dlq-replayed-from';
 /** At most this many messages per listing and per replay call. */
 export const MAX_DEAD_LETTER_RANGE = 500;
 /** Values longer than this are cut in listings (the replay always sends the whole value). */

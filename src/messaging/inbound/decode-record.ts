@@ -98,10 +98,7 @@ function eventIdOf(record: InboundRecord, body: Record<string, unknown>): string
 }
 
 /** Nested class-validator errors as dotted paths ("items.0.quantity") with their reasons. */
-export function flatten(
-  errors: ClassValidationError[],
-  prefix = '',
-): Array<{ field: string; reason: string }> {
+function flatten(errors: ClassValidationError[], prefix = ''): Array<{ field: string; reason: string }> {
   const out: Array<{ field: string; reason: string }> = [];
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;

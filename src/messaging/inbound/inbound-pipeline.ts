@@ -32,7 +32,7 @@ export interface InboundPipelineOptions {
 }
 
 /** The x-dlq-error-code of a message whose data the store refused (see rejectedReason). */
-export const STORE_REJECTED = 'STORE_REJECTED';
+const STORE_REJECTED = 'STORE_REJECTED';
 
 interface Decoded {
   record: InboundRecord;

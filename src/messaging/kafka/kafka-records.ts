@@ -3,7 +3,7 @@ import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { BusMessage, InboundRecord } from '../event-bus';
 
 /** kafkajs header values may be Buffers or lists; the bus speaks UTF-8 strings (lists joined by ','). */
-export function headersToText(headers: IHeaders | undefined): Record<string, string> {
+function headersToText(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers ?? {})) {
     if (raw === undefined) continue;
@@ -23,7 +23,7 @@ export function toInboundRecord(topic: string, partition: number, message: Kafka
   };
 }
 
-export function toKafkaMessage(message: BusMessage): Message {
+function toKafkaMessage(message: BusMessage): Message {
   return { key: message.key, value: message.value, headers: { ...message.headers } };
 }
 

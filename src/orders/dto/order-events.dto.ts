@@ -18,13 +18,13 @@ import { IsValidId } from '../../messaging/inbound/validators';
 import { IsIsoInstant } from './iso-instant';
 
 /** The timeout job id is `order-timeout:<orderId>` and job ids are at most 191 characters. */
-export const MAX_ORDER_ID_LENGTH = 177;
+const MAX_ORDER_ID_LENGTH = 177;
 export const MAX_EVENT_ID_LENGTH = 191;
 /** A week: anything longer is almost certainly a unit mistake (ms sent as seconds). */
-export const MAX_PAYMENT_TIMEOUT_SECONDS = 7 * 24 * 3600;
-export const MAX_ITEMS = 1000;
+const MAX_PAYMENT_TIMEOUT_SECONDS = 7 * 24 * 3600;
+const MAX_ITEMS = 1000;
 
-export class OrderItemDto {
+class OrderItemDto {
   @IsDefined()
   @IsString()
   @IsNotEmpty()

@@ -6,7 +6,7 @@ import { checkTriggerKeys } from './trigger-shape';
 import { jitterSeconds } from './validate';
 
 /** How many rounds `and` tries before deciding its parts never coincide. */
-export const AND_MAX_ITERATIONS = 10_000;
+const AND_MAX_ITERATIONS = 10_000;
 
 /**
  * APScheduler's AndTrigger / OrTrigger. Parts are always asked for their first fire at or after

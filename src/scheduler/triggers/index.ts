@@ -15,7 +15,7 @@ export { IntervalTrigger } from './interval-trigger';
 export { CronTrigger } from './cron/cron-trigger';
 export { CrontabTrigger } from './cron/crontab-trigger';
 export { CalendarIntervalTrigger } from './calendar-interval-trigger';
-export { CombiningTrigger, AND_MAX_ITERATIONS } from './combining-trigger';
+export { CombiningTrigger } from './combining-trigger';
 export { TriggerMaxIterationsError } from './trigger-errors';
 export {
   TRIGGER_SHAPES,

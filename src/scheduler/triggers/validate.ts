@@ -16,12 +16,6 @@ export function optionalNumber(
   return value;
 }
 
-export function optionalString(field: string, value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ValidationError(field, 'must be a string');
-  return value;
-}
-
 /** Jitter in seconds: absent/0 means none; negative is rejected. */
 export function jitterSeconds(value: unknown): number | undefined {
   const jitter = optionalNumber('jitter', value, { min: 0 });

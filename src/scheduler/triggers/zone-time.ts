@@ -34,7 +34,7 @@ export function resolveZone(field: string, name: string | undefined): IANAZone {
 }
 
 /** UTC offset in ms at an instant. */
-export function offsetAt(zone: IANAZone, instantMs: number): number {
+function offsetAt(zone: IANAZone, instantMs: number): number {
   return cachedOffset(zone, instantMs) * MINUTE_MS;
 }
 

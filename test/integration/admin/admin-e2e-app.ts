@@ -60,8 +60,6 @@ export async function bootAdminApp(o: {
 
 import { eventually } from '../../support/eventually';
 
-export { eventually };
-
 /** Everything due at `now` has fired and committed, no lease is held, and the outbox is relayed. */
 export async function quiet(app: INestApplication, now: Date): Promise<void> {
   const ds = app.get(DataSource);

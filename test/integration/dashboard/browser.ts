@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium (apt-get install chromium); CHROMIUM_PATH overrides. */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const candidate = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(candidate))
     throw new Error(

@@ -6,7 +6,7 @@ import { IsArray, IsDefined, IsInt, IsString, Min, ValidateNested } from 'class-
 import type { InboundRecord } from '../../../src/messaging/event-bus';
 import { IsStrictDateTime } from '../../../src/messaging/inbound/validators';
 
-export class LineDto {
+class LineDto {
   @IsDefined()
   @IsString()
   sku!: string;

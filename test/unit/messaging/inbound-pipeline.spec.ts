@@ -78,7 +78,6 @@ describe('inbound pipeline (memory bus)', () => {
     expect(dlq[1].headers[DLQ_HEADERS.error]).toContain('orderId');
     expect(dlq[2].headers[DLQ_HEADERS.error]).toContain('lines.0.quantity');
     expect(codes).toHaveLength(5);
-    expect(telemetry.snapshot().deadLettered).toBe(5);
   });
 
   it('retries a failing handler with the same batch until it succeeds, skipping nothing', async () => {

@@ -21,7 +21,7 @@ export const TOPICS: OrderTopics = {
 
 let offset = 0;
 
-export function message<T>(topic: string, value: T & { eventId: string }): InboundMessage<T> {
+function message<T>(topic: string, value: T & { eventId: string }): InboundMessage<T> {
   return {
     topic,
     partition: 0,

@@ -26,7 +26,7 @@ const sameWall = (dt: DateTime, w: Wall) =>
   dt.second === w.second;
 
 /** The project's DST rule, stated with luxon: earliest instant of a repeated time, gap shifted forward. */
-export function ruleInstant(w: Wall, zone: string): number {
+function ruleInstant(w: Wall, zone: string): number {
   const dt = DateTime.fromObject(w, { zone });
   if (!sameWall(dt, w)) return dt.toMillis(); // luxon moves a skipped time forward by the gap
   for (const minutes of [120, 90, 60, 30]) {
@@ -111,7 +111,7 @@ function fieldValue(field: Field, dt: DateTime): number {
 export type CronParams = Partial<Record<Field, string | number>>;
 
 /** Fills fields APScheduler's way: below the smallest given → minimum, above → '*'. */
-export function expandFields(params: CronParams): Record<Field, string> {
+function expandFields(params: CronParams): Record<Field, string> {
   const lastGiven = ORDER.reduce((acc, f, i) => (params[f] !== undefined ? i : acc), -1);
   const out = {} as Record<Field, string>;
   ORDER.forEach((f, i) => {
@@ -180,11 +180,7 @@ export function referenceCronFires(
 }
 
 /** APScheduler 4's calendar interval dates, with the project rule for the wall time. */
-export function referenceCalendarFires(
-  p: Record<string, number | string>,
-  zone: string,
-  count: number,
-): number[] {
+function referenceCalendarFires(p: Record<string, number | string>, zone: string, count: number): number[] {
   const num = (k: string) => Number(p[k] ?? 0);
   let date = DateTime.fromISO(String(p.start_date), { zone: 'UTC' });
   const end = p.end_date ? DateTime.fromISO(String(p.end_date), { zone: 'UTC' }) : null;
@@ -219,7 +215,7 @@ export function referenceCalendarFires(
 }
 
 /** Naive 'YYYY-MM-DD HH:mm:ss' in `zone` under the project rule. */
-export function naiveInstant(text: string, zone: string): number {
+function naiveInstant(text: string, zone: string): number {
   const dt = DateTime.fromSQL(text, { zone: 'UTC' });
   return ruleInstant(
     { year: dt.year, month: dt.month, day: dt.day, hour: dt.hour, minute: dt.minute, second: dt.second },
