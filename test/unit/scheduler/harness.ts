@@ -4,7 +4,7 @@ import { MemoryJobStore } from '../../../src/scheduler/memory/memory-job-store';
 import { Scheduler } from '../../../src/scheduler/scheduler';
 import type { SchedulerOptions } from '../../../src/scheduler/scheduler-options';
 
-const T0 = '2030-01-01T00:00:00.000Z';
+export const T0 = '2030-01-01T00:00:00.000Z';
 export const at = (seconds: number): Date => new Date(Date.parse(T0) + seconds * 1000);
 
 export interface RecordedEvent<K extends SchedulerEventName = SchedulerEventName> {
