@@ -47,7 +47,7 @@ export function parsePublishArgs(args: unknown): PublishArgs {
 }
 
 /** Emits the one outbox event of a publish run; its id is the same on every re-run of that scheduled time. */
-function publishAction(context: RunContext): void {
+export function publishAction(context: RunContext): void {
   const args = parsePublishArgs(context.args);
   const eventId = eventIdFor(context.jobId, context.scheduledAt, PUBLISH_EVENT_KIND);
   context.emit(PUBLISH_EVENT_KIND, {
