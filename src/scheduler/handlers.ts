@@ -1,6 +1,7 @@
 import { ValidationError } from './errors';
 import type { Job, JsonValue } from './job';
 import { eventIdFor, type OutboxEvent } from './outbox';
+import type { Executor } from './executor/executor';
 import type { RunGuard } from './ports/job-store';
 
 /** A message a run asks to publish; it is committed with the run (outbox) and published later. */
@@ -43,9 +44,20 @@ export interface RunContext {
 /** A named action, registered with the scheduler (jobs name it; JSON, never code, is stored). */
 export type ActionHandler = (context: RunContext) => void | Promise<void>;
 
+/** A registered action: its code and the executor its runs go to. */
+export interface RegisteredHandler {
+  handler: ActionHandler;
+  executor: Executor;
+}
+
 export interface HandlerOptions {
   /** Checks a job's args when it is added or its action changes; throws a ValidationError. */
   validateArgs?: (args: JsonValue | undefined) => void;
+  /**
+   * Name of the executor its runs go to (SchedulerOptions.executors; APScheduler's `executor`
+   * job option, chosen here per handler). Default `'default'`.
+   */
+  executor?: string;
 }
 
 /** Builds a run's context and collects what it emits. */

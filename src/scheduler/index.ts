@@ -5,7 +5,7 @@ export { SchedulerTransaction, type TransactionAddJobsResult } from './scheduler
 export { TransactionalMap } from './memory/transactional-map';
 export type { SchedulerEventMap, SchedulerEventName, Listener } from './events';
 export { TypedEmitter } from './events';
-export type { ActionHandler, HandlerOptions, RunContext, EmitMessage } from './handlers';
+export type { ActionHandler, HandlerOptions, RegisteredHandler, RunContext, EmitMessage } from './handlers';
 export { MemoryJobStore, type MemoryJobStoreOptions } from './memory/memory-job-store';
 export { MemorySchedulerState } from './memory/memory-scheduler-state';
 export type { SchedulerStateStore } from './ports/scheduler-state';
@@ -13,6 +13,16 @@ export { SystemClock } from './clocks/system-clock';
 export { FakeClock } from './clocks/fake-clock';
 export type { Executor, ExecutionTask, ExecutionResult, ExecutionOutcome } from './executor/executor';
 export { InProcessExecutor, type InProcessExecutorOptions } from './executor/in-process-executor';
+export {
+  runModuleHere,
+  type ModuleCall,
+  type ModuleRunner,
+  type WorkerEvent,
+  type WorkerFunction,
+  type WorkerModule,
+  type WorkerRunInput,
+  type WorkerRunOutput,
+} from './executor/worker-module';
 export { MAX_DUE_RUNS } from './due-runs';
 export { MAX_JOB_ID_LENGTH } from './job-builder';
 export * from './errors';

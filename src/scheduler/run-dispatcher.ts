@@ -5,7 +5,7 @@ import { eventIdFor } from './outbox';
 import { nextAttemptAt, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
 import type { SchedulerEventMap, TypedEmitter } from './events';
 import type { ExecutionResult, Executor } from './executor/executor';
-import { createRunContext, type ActionHandler } from './handlers';
+import { createRunContext, type RegisteredHandler } from './handlers';
 import type { Job, PendingRetry } from './job';
 import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
@@ -40,8 +40,9 @@ export interface HeldJob {
 export interface RunDispatcherDeps {
   store: JobStore;
   clock: Clock;
-  executor: Executor;
-  handlers: ReadonlyMap<string, ActionHandler>;
+  /** Every executor handlers may use (for the counts; each handler names its own). */
+  executors: readonly Executor[];
+  handlers: { get(name: string): RegisteredHandler | undefined };
   emitter: TypedEmitter<SchedulerEventMap>;
   random: RandomSource;
   /** The policy of jobs without their own (a job's own is completed from it). */
@@ -68,9 +69,14 @@ export class RunDispatcher {
     this.triggers = new TriggerCache(deps.random);
   }
 
-  /** Instances running or queued in the executor. */
+  /** Instances running or queued in the executors. */
   get pendingRuns(): number {
-    return this.deps.executor.running + this.deps.executor.queued;
+    return this.deps.executors.reduce((n, e) => n + e.running + e.queued, 0);
+  }
+
+  /** Runs the executors take at once, together. */
+  get capacity(): number {
+    return this.deps.executors.reduce((n, e) => n + e.capacity, 0);
   }
 
   /** A job just acquired as due. */
@@ -287,11 +293,11 @@ export class RunDispatcher {
   /** Returns true when the run was aborted by shutdown (nothing is recorded then). */
   private async runOnce(held: HeldJob, scheduledAt: Date, attempt: number): Promise<boolean> {
     const { job } = held;
-    const handler = this.deps.handlers.get(job.action.handler);
+    const registered = this.deps.handlers.get(job.action.handler);
     let events: OutboxEvent[] = [];
     let guard: () => RunGuard | null = () => null;
     let result: ExecutionResult;
-    if (!handler) {
+    if (!registered) {
       const now = this.deps.clock.now();
       result = {
         outcome: 'error',
@@ -300,7 +306,8 @@ export class RunDispatcher {
         finishedAt: now,
       };
     } else {
-      result = await this.deps.executor.submit({
+      const { handler, executor } = registered;
+      result = await executor.submit({
         run: (signal) => {
           const run = createRunContext(cloneJob(job), scheduledAt, this.deps.clock.now(), signal);
           events = run.events;

@@ -89,7 +89,7 @@ export class SchedulerLoop {
       // Claiming further ahead only makes every claim scan past more leased rows.
       const limit = Math.min(
         options.batchSize,
-        options.maxConcurrency + options.batchSize - dispatcher.pendingRuns,
+        dispatcher.capacity + options.batchSize - dispatcher.pendingRuns,
         3 * options.batchSize - this.deps.awaitingCommit(),
       );
       this.throttled = limit <= 0;

@@ -45,6 +45,12 @@ export interface SchedulerOptions {
   /** Replace the in-process executor (it then owns concurrency and timeouts). */
   executor?: Executor;
   /**
+   * More executors by name (APScheduler's `executors`), for handlers registered with
+   * `{ executor: name }`: e.g. a WorkerPoolExecutor for CPU-bound worker modules. `default`
+   * here replaces the in-process one, like `executor`.
+   */
+  executors?: Record<string, Executor>;
+  /**
    * Retry policy of jobs without their own, completed from DEFAULT_RETRY_POLICY. Default: one
    * attempt (a failed run is dead at once, as APScheduler runs a job once); the service sets more.
    */
@@ -54,8 +60,13 @@ export interface SchedulerOptions {
 }
 
 export type ResolvedSchedulerOptions = Required<
-  Omit<SchedulerOptions, 'executor' | 'retryPolicy' | 'deadLetterTopic'>
-> & { executor?: Executor; retryPolicy: RetryPolicy; deadLetterTopic: string | null };
+  Omit<SchedulerOptions, 'executor' | 'executors' | 'retryPolicy' | 'deadLetterTopic'>
+> & {
+  executor?: Executor;
+  executors: Record<string, Executor>;
+  retryPolicy: RetryPolicy;
+  deadLetterTopic: string | null;
+};
 
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
   const resolved: ResolvedSchedulerOptions = {
@@ -71,7 +82,8 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     maxBackoffMs: options.maxBackoffMs ?? 30_000,
     random: options.random ?? Math.random,
     maxActionBytes: options.maxActionBytes ?? DEFAULT_MAX_ACTION_BYTES,
-    executor: options.executor,
+    executor: options.executor ?? options.executors?.default,
+    executors: { ...(options.executors ?? {}) },
     retryPolicy: resolveRetryPolicy(
       options.retryPolicy ?? { maxAttempts: 1 },
       DEFAULT_RETRY_POLICY,
@@ -95,6 +107,14 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
   for (const key of ['batchSize', 'maxConcurrency'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
       throw new ValidationError(key, 'must be an integer >= 1');
+  }
+  if (options.executor && options.executors?.default)
+    throw new ValidationError('executors.default', 'is given twice (as executor and executors.default)');
+  for (const [name, executor] of Object.entries(resolved.executors)) {
+    if (executor === null || typeof executor !== 'object' || typeof executor.submit !== 'function')
+      throw new ValidationError(`executors.${name}`, 'must be an Executor');
+    if (name === 'default' && executor.modulesOnly)
+      throw new ValidationError('executors.default', 'must run function handlers (not modulesOnly)');
   }
   if (typeof resolved.owner !== 'string' || resolved.owner === '')
     throw new ValidationError('owner', 'must be a non-empty string');

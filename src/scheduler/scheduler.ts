@@ -6,13 +6,14 @@ import {
   LeaseLostError,
   SchedulerAlreadyRunningError,
   SchedulerNotRunningError,
-  UnknownHandlerError,
   ValidationError,
 } from './errors';
 import { TypedEmitter, type Listener, type SchedulerEventMap, type SchedulerEventName } from './events';
 import { InProcessExecutor } from './executor/in-process-executor';
 import type { Executor } from './executor/executor';
 import type { ActionHandler, HandlerOptions } from './handlers';
+import type { WorkerModule } from './executor/worker-module';
+import { HandlerRegistry } from './handler-registry';
 import type { ActionSpec, AddJobInput, Job, JobChanges } from './job';
 import { applyChanges, buildJob, parseTrigger, validateJobFields, withRegularNext } from './job-builder';
 import type { DeadRun, DeadRunQuery, JobListQuery, RunHistoryEntry } from './ports/job-store';
@@ -50,9 +51,9 @@ export interface RunNowResult {
 export class Scheduler {
   private readonly o: ResolvedSchedulerOptions;
   private readonly emitter: TypedEmitter<SchedulerEventMap>;
-  private readonly handlers = new Map<string, ActionHandler>();
-  private readonly argValidators = new Map<string, NonNullable<HandlerOptions['validateArgs']>>();
-  private readonly executor: Executor;
+  private readonly handlers: HandlerRegistry;
+  /** By name; `default` is the in-process one unless replaced. */
+  private readonly executors: ReadonlyMap<string, Executor>;
   private readonly dispatcher: RunDispatcher;
   private readonly batcher: CompletionBatcher;
   private readonly loop: SchedulerLoop;
@@ -73,13 +74,15 @@ export class Scheduler {
       if (name !== 'scheduler.error')
         this.emitter.emit('scheduler.error', { during: `listener of ${String(name)}`, error });
     });
-    this.executor =
+    const main =
       this.o.executor ??
       new InProcessExecutor({ clock, maxConcurrency: this.o.maxConcurrency, timeoutMs: this.o.runTimeoutMs });
+    this.executors = new Map([...Object.entries(this.o.executors), ['default', main]]);
+    this.handlers = new HandlerRegistry(this.executors);
     this.dispatcher = new RunDispatcher({
       store,
       clock,
-      executor: this.executor,
+      executors: [...this.executors.values()],
       handlers: this.handlers,
       emitter: this.emitter,
       random: this.o.random,
@@ -175,12 +178,16 @@ export class Scheduler {
    * `args` (it is reported as `action.args…`).
    */
   registerHandler(name: string, handler: ActionHandler, options: HandlerOptions = {}): void {
-    if (typeof name !== 'string' || name === '')
-      throw new ValidationError('handler', 'must be a non-empty string');
-    if (typeof handler !== 'function') throw new ValidationError('handler', 'must be a function');
-    if (this.handlers.has(name)) throw new ValidationError('handler', `'${name}' is already registered`);
-    this.handlers.set(name, handler);
-    if (options.validateArgs) this.argValidators.set(name, options.validateArgs);
+    this.handlers.register(name, handler, options);
+  }
+
+  /**
+   * Registers a named action whose code is a file (a worker module, docs/executors.md), so that it
+   * can run on an executor off this thread (`options.executor`, e.g. a WorkerPoolExecutor) for
+   * CPU-bound work. On the default executor it runs on this thread like any handler.
+   */
+  registerWorkerHandler(name: string, module: WorkerModule, options: HandlerOptions = {}): void {
+    this.handlers.registerWorker(name, module, options);
   }
 
   async start(options: { paused?: boolean } = {}): Promise<void> {
@@ -409,7 +416,7 @@ export class Scheduler {
     let abandoned: string[] = [];
     if (!wait) {
       abandoned = this.dispatcher.abandonUnfinished();
-      this.executor.abortAll();
+      for (const executor of this.executors.values()) executor.abortAll();
     }
     this.loop.wake();
     await this.loopDone;
@@ -423,6 +430,13 @@ export class Scheduler {
     if (abandoned.length > 0) {
       try {
         await this.o.store.releaseJobs(this.o.owner, abandoned);
+      } catch (error) {
+        this.fail('shutdown', error);
+      }
+    }
+    for (const executor of this.executors.values()) {
+      try {
+        await executor.close?.();
       } catch (error) {
         this.fail('shutdown', error);
       }
@@ -509,16 +523,7 @@ export class Scheduler {
   }
 
   private requireAction(action: ActionSpec, field: string): void {
-    if (!this.handlers.has(action.handler)) throw new UnknownHandlerError(action.handler);
-    const validate = this.argValidators.get(action.handler);
-    if (!validate) return;
-    try {
-      validate(action.args);
-    } catch (error) {
-      if (error instanceof ValidationError)
-        throw new ValidationError(`${field}.${error.field}`, error.reason);
-      throw error;
-    }
+    this.handlers.requireAction(action, field);
   }
 
   private fail(during: string, error: unknown): void {

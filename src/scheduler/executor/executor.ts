@@ -1,3 +1,5 @@
+import type { ModuleRunner } from './worker-module';
+
 /**
  * The Executor port: runs tasks with bounded concurrency and a timeout per task. Results are
  * values, never rejections, so one failing run cannot break the loop that submitted it.
@@ -11,6 +13,15 @@ export interface Executor {
   readonly capacity: number;
   /** Aborts every running and queued task: they resolve at once as 'aborted' (shutdown without wait). */
   abortAll(): void;
+  /**
+   * How this executor runs a worker-module handler (a file: see worker-module.ts). Absent: on
+   * this thread, like a function handler.
+   */
+  readonly runModule?: ModuleRunner;
+  /** Runs happen off this thread: only worker-module handlers can be given to it. */
+  readonly modulesOnly?: boolean;
+  /** Releases what it holds (threads). Scheduler.shutdown calls it, as APScheduler shuts its executors down. */
+  close?(): Promise<void>;
 }
 
 export interface ExecutionTask {
