@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 
 import type { OutboxRelay } from '../messaging/outbox-relay';
-import { type ReconcileReport, reconcileJobs, Scheduler } from '../scheduler';
+import { checkDefinitionActions, type ReconcileReport, reconcileJobs, Scheduler } from '../scheduler';
 import { DecoratedJobsExplorer } from './explorer';
 import { type JobsFile, readJobsFile } from './jobs-file';
 import type { SchedulerModuleOptions, SchedulerStore } from './options';
@@ -44,7 +44,14 @@ export class SchedulerModuleLifecycle
     if (path) this.file = readJobsFile(path);
   }
 
+  /** Every definition's action, checked once every module has registered its handlers. */
+  private checkActions(): void {
+    checkDefinitionActions(this.scheduler, this.explorer.definitions, '@ScheduledJob');
+    if (this.file) checkDefinitionActions(this.scheduler, this.file.definitions, this.options.jobs?.file);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
+    this.checkActions();
     await this.store.start();
     const jobs = this.options.jobs ?? {};
     const appliedBy = this.scheduler.owner;

@@ -7,4 +7,9 @@ export {
   parseJobDefinition,
   type JobDefinition,
 } from './job-definition';
-export { reconcileJobs, type ReconcileReport, type ReconcileRequest } from './reconcile';
+export {
+  checkDefinitionActions,
+  reconcileJobs,
+  type ReconcileReport,
+  type ReconcileRequest,
+} from './reconcile';

@@ -1,10 +1,10 @@
-import { ValidationError } from '../errors';
+import { UnknownHandlerError, ValidationError } from '../errors';
 import { DEFAULT_JOB_OPTIONS, type Job } from '../job';
 import { withRegularNext } from '../job-builder';
 import type { DefinitionHashes, JobSourceRecord } from '../ports/job-store';
 import type { Scheduler } from '../scheduler';
 import type { SchedulerTransaction } from '../scheduler-transaction';
-import { JobOwnershipError } from './errors';
+import { JobDefinitionError, JobOwnershipError } from './errors';
 import { assertUniqueIds, definitionHashes, definitionSetHash, type JobDefinition } from './job-definition';
 
 export interface ReconcileRequest {
@@ -39,6 +39,34 @@ export interface ReconcileReport {
   removed: string[];
 }
 
+/**
+ * Checks each definition's action against the scheduler's handlers (registered, args valid), so a
+ * start fails naming the job and the field before anything is written.
+ * @throws JobDefinitionError
+ */
+export function checkDefinitionActions(
+  scheduler: Scheduler,
+  definitions: JobDefinition[],
+  origin?: string,
+): void {
+  for (const d of definitions) {
+    try {
+      scheduler.checkAction(d.action);
+    } catch (error) {
+      if (error instanceof UnknownHandlerError)
+        throw new JobDefinitionError(
+          d.id,
+          'func',
+          `no action handler is registered as '${d.action.handler}'`,
+          origin,
+        );
+      if (error instanceof ValidationError)
+        throw new JobDefinitionError(d.id, error.field.replace(/^action\./, ''), error.reason, origin);
+      throw error;
+    }
+  }
+}
+
 const SOURCE_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /**
@@ -67,6 +95,7 @@ export async function reconcileJobs(
   if (!Number.isSafeInteger(version) || version < 0)
     throw new ValidationError('version', 'must be an integer >= 0');
   assertUniqueIds(definitions, source);
+  checkDefinitionActions(scheduler, definitions, source);
   const hashes: Record<string, DefinitionHashes> = {};
   for (const d of definitions) hashes[d.id] = definitionHashes(d);
   const setHash = definitionSetHash(hashes);
