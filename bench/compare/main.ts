@@ -132,6 +132,9 @@ async function main(): Promise<void> {
           `  ${workload} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
       }
+      // Written after every workload, so a run stopped part-way keeps what it measured.
+      const partial = { ...facts, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))) };
+      report(config, partial, versions, results, (Date.now() - started) / 60_000, python, failures, false);
     }
   } finally {
     for (const d of allDrivers) await d.close().catch(() => {});
@@ -164,6 +167,7 @@ function report(
   minutes: number,
   python: string,
   failures: string[],
+  final = true,
 ): void {
   const scaled: string[] = [];
   if (config.quick)
@@ -212,11 +216,11 @@ function report(
       `recurring: ${config.recurringJobs.toLocaleString('en-US')} jobs every ${config.recurringPeriodS} s for ${config.recurringSeconds} s, all in phase`,
       recurringTable(results.recurring),
     );
-  const rs = targets(results.herd, results.steady, results.backlog);
+  const rs = targets(results.herd, results.steady, results.backlog, results.ingest);
   if (rs.length)
     add("issue 16's targets (ours measured at the Kafka ack of its cancels, LogAppendTime)", targetTable(rs));
   const text = [
-    `## Results (${config.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}, ${minutes.toFixed(1)} min)`,
+    `## Results (${config.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}, ${minutes.toFixed(1)} min${final ? '' : ', partial: written after each workload'})`,
     '',
     `Machine: ${facts.cores} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, Node ${facts.node}, MariaDB ${facts.mariadb} ` +
       `(innodb_flush_log_at_trx_commit=${facts.innodbFlushLogAtTrxCommit}), fdatasync p50 ${facts.fsync.p50Ms.toFixed(2)} ms / p99 ${facts.fsync.p99Ms.toFixed(2)} ms; ` +
@@ -227,7 +231,7 @@ function report(
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');
-  log(`\n${text}`);
+  if (final) log(`\n${text}`);
   const out = path.resolve(repoRoot(), config.out);
   mkdirSync(out, { recursive: true });
   const json = {
@@ -258,7 +262,7 @@ function report(
     ],
     { stdio: 'inherit' },
   );
-  log(`written: ${path.join(config.out, name)}.{json,md,png}`);
+  log(`${final ? 'written' : 'so far'}: ${path.join(config.out, name)}.{json,md,png}`);
 }
 
 // Stopped from outside: exit through process.exit so the replicas' exit hook (service.ts) kills them.

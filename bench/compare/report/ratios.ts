@@ -1,5 +1,6 @@
 import type { RunResult } from '../workloads/measure';
 import type { SteadyResult } from '../workloads/steady';
+import type { IngestRow } from '../workloads/ingest';
 import { table } from './format';
 
 export interface Ceiling {
@@ -51,7 +52,12 @@ const msText = (n: number): string => `${Math.round(n).toLocaleString('en-US')} 
  * outbox commit; steady 2,000/s with p99 ≤ 250 ms; the largest backlog changing p99 by < 20 % against
  * the smallest.
  */
-export function targets(herd: RunResult[], steady: SteadyResult[], backlog: SteadyResult[]): TargetRow[] {
+export function targets(
+  herd: RunResult[],
+  steady: SteadyResult[],
+  backlog: SteadyResult[],
+  ingest: IngestRow[] = [],
+): TargetRow[] {
   const rows: TargetRow[] = [];
   const peer = (name: string): RunResult | undefined => herd.find((r) => r.system === name);
   for (const ours of herd.filter((r) => r.system.startsWith('ours'))) {
@@ -102,6 +108,29 @@ export function targets(herd: RunResult[], steady: SteadyResult[], backlog: Stea
       met: change < 0.2,
     });
   }
+  const api = (system: string, prefix: string): IngestRow | undefined =>
+    ingest.find((r) => r.system === system && r.api.startsWith(prefix));
+  const bullAdd = api('bullmq', 'Queue.add ');
+  for (const prefix of ['Scheduler.addJob ', 'POST /v1/jobs']) {
+    const ours = api('ours-1', prefix);
+    if (!ours) continue;
+    rows.push({
+      target: `ingest: ${ours.api} ≥ BullMQ's Queue.add`,
+      system: 'ours-1',
+      measured: bullAdd
+        ? `${x(ours.jobsPerSec / bullAdd.jobsPerSec)} (${Math.round(ours.jobsPerSec)} vs ${Math.round(bullAdd.jobsPerSec)} jobs/s)`
+        : `${Math.round(ours.jobsPerSec)} jobs/s; bullmq not run`,
+      met: bullAdd ? ours.jobsPerSec >= bullAdd.jobsPerSec : null,
+    });
+  }
+  const kafka = api('ours-1', 'Kafka orders.created');
+  if (kafka)
+    rows.push({
+      target: 'ingest: orders.created from Kafka into one replica ≥ 20,000/s',
+      system: 'ours-1',
+      measured: `${Math.round(kafka.jobsPerSec).toLocaleString('en-US')} orders/s`,
+      met: kafka.jobsPerSec >= 20_000,
+    });
   return rows;
 }
 

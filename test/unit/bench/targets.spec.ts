@@ -87,6 +87,35 @@ describe('bench targets (issue 16), ours at the Kafka ack', () => {
   });
 });
 
+describe('bench ingest targets (issue 16 item 4)', () => {
+  it("holds addJob and POST /v1/jobs to BullMQ's Queue.add and Kafka ingest to 20,000/s", () => {
+    const row = (system: string, api: string, jobsPerSec: number) => ({
+      system,
+      api,
+      jobs: 1,
+      seconds: 1,
+      jobsPerSec,
+    });
+    const rows = targets(
+      [],
+      [],
+      [],
+      [
+        row('ours-1', 'Scheduler.addJob (64 calls in flight)', 12_000),
+        row('ours-1', 'POST /v1/jobs (64 requests in flight)', 900),
+        row('ours-1', 'Kafka orders.created → service (1 replica)', 21_000),
+        row('bullmq', 'Queue.addBulk (1,000 per call)', 30_000),
+        row('bullmq', 'Queue.add (64 calls in flight)', 10_000),
+      ],
+    );
+    expect(rows.map((r) => [r.measured, r.met])).toEqual([
+      ['1.20x (12000 vs 10000 jobs/s)', true],
+      ['0.09x (900 vs 10000 jobs/s)', false],
+      ['21,000 orders/s', true],
+    ]);
+  });
+});
+
 describe('bench flags', () => {
   it('passes settings to the service and limits workloads to systems', () => {
     const config = parseFlags([
