@@ -1,6 +1,7 @@
 import type { Job } from '../scheduler/job';
 import type { TransactionAddResult } from '../scheduler/ports/job-store';
 import { JOB_INSERT_COLUMNS, jobInsertValues, jobUpdateAssignments } from './job-row';
+import { ER_DUP_ENTRY, errnoOf } from './sql-errors';
 import { BY_ID, execute, selectRows, type Sql } from './sql-session';
 import { fromSqlTime } from './sql-time';
 
@@ -11,6 +12,24 @@ export async function insertJob(sql: Sql, job: Job, now: Date): Promise<void> {
   await execute(sql, `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} VALUES ?`, [
     [jobInsertValues(job, now)],
   ]);
+}
+
+/**
+ * The fast path of a bulk add, one statement in autocommit: all the jobs, or (a duplicate id, the
+ * rare case) none of them, since a failing multi-row INSERT is rolled back as a whole. Returns
+ * false then, and the caller takes the transaction that sorts new ids from taken ones.
+ */
+export async function insertAllOrNone(sql: Sql, jobs: Job[], now: Date): Promise<boolean> {
+  if (jobs.length === 0) return true;
+  try {
+    await execute(sql, `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} VALUES ?`, [
+      jobs.map((job) => jobInsertValues(job, now)),
+    ]);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === ER_DUP_ENTRY) return false;
+    throw error;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { AddBatcher } from './add-batcher';
 import { CompletionBatcher } from './completion-batcher';
 import { Backoff } from './backoff';
 import {
@@ -29,6 +30,9 @@ import type { Trigger, TriggerSpec } from './triggers';
 import { anchorAtNextRun, anchorIntervals } from './interval-anchor';
 import { camelJobOptions, inGivenNames } from './validation/job-option-names';
 
+/** Most single adds group committed in one store call (MySQL: one multi-row insert). */
+const ADD_BATCH = 1000;
+
 export interface AddJobsResult {
   added: string[];
   /** Existing jobs replaced (inputs with `replaceExisting`). */
@@ -56,6 +60,7 @@ export class Scheduler {
   private readonly executors: ReadonlyMap<string, Executor>;
   private readonly dispatcher: RunDispatcher;
   private readonly batcher: CompletionBatcher;
+  private readonly adds: AddBatcher;
   private readonly loop: SchedulerLoop;
   private state: 'stopped' | 'running' | 'draining' = 'stopped';
   /** Paused here only (start({ paused: true })). */
@@ -122,6 +127,7 @@ export class Scheduler {
       },
       onError: (error) => this.fail('complete runs', error),
     });
+    this.adds = new AddBatcher({ store, maxBatch: ADD_BATCH });
     this.loop = new SchedulerLoop({
       options: this.o,
       dispatcher: this.dispatcher,
@@ -230,6 +236,7 @@ export class Scheduler {
     return this.stopping;
   }
 
+  /** Group committed: adds made while others are being stored go together in one store call. */
   async addJob(input: AddJobInput): Promise<Job> {
     const job = this.prepare(input, '');
     await this.store(job, camelJobOptions(input).replaceExisting ?? false);
@@ -471,15 +478,14 @@ export class Scheduler {
   }
 
   private async store(job: Job, replaceExisting: boolean): Promise<void> {
-    try {
-      await this.o.store.addJob(job);
+    if ((await this.adds.add(job)) === 'added') {
       this.emitter.emit('job.added', { jobId: job.id, job, replaced: false });
       this.loop.wakeFor(job.nextRunTime);
-    } catch (error) {
-      if (!(error instanceof ConflictingIdError) || !replaceExisting) throw error;
-      await this.o.store.updateJob(job);
-      this.afterChange(job, 'job.added');
+      return;
     }
+    if (!replaceExisting) throw new ConflictingIdError(job.id);
+    await this.o.store.updateJob(job);
+    this.afterChange(job, 'job.added');
   }
 
   private afterUnitOfWork(changes: UnitOfWorkChanges): void {

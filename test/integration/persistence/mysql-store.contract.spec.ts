@@ -1,5 +1,6 @@
 import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
 import { FakeClock } from '../../../src/scheduler/clocks/fake-clock';
+import { describeGroupCommitContract } from '../../contract/group-commit.contract';
 import { describeJobStoreContract } from '../../contract/job-store.contract';
 import { describeUnitOfWorkContract } from '../../contract/unit-of-work.contract';
 import { openStoreDatabase, type StoreDatabase } from './store-database';
@@ -24,6 +25,14 @@ describeJobStoreContract('MySqlJobStore', async () => {
 });
 
 describeUnitOfWorkContract('MySqlJobStore', async () => {
+  await database.truncate();
+  const clock = new FakeClock();
+  const store = new MySqlJobStore(database.admin, clock);
+  await store.start();
+  return { store, clock, teardown: () => store.stop() };
+});
+
+describeGroupCommitContract('MySqlJobStore', async () => {
   await database.truncate();
   const clock = new FakeClock();
   const store = new MySqlJobStore(database.admin, clock);
