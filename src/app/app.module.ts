@@ -14,6 +14,7 @@ import { KafkaModule } from './kafka/kafka.module';
 import { LoggingModule } from './logging/logging.module';
 import { MessagingModule } from '../messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RetentionModule } from './retention/retention.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 
 /** The whole service, shaped by config: MySQL when DATABASE_URL is set, Kafka when KAFKA_BROKERS is. */
@@ -39,6 +40,7 @@ export class AppModule {
         CommandsModule,
         HttpTargetModule,
         DashboardModule,
+        RetentionModule,
       ],
     };
   }

@@ -52,6 +52,6 @@ class CommandsRegistrar implements OnModuleInit {
     },
     CommandsRegistrar,
   ],
-  exports: [CommandsService],
+  exports: [CommandsService, PROCESSED_COMMANDS],
 })
 export class CommandsModule {}

@@ -5,7 +5,7 @@ import { BY_ID, execute, selectRows } from '../persistence/sql-session';
 import { fromSqlTime, toSqlTime, toSqlTimeOrNull } from '../persistence/sql-time';
 import type { StoreTransaction } from '../scheduler';
 import type { OrderRecord, OrderStatus } from './order-state';
-import type { NewOrderRow, OrderChange, OrderStates } from './order-states';
+import { type NewOrderRow, type OrderChange, type OrderStates, SETTLED_STATUSES } from './order-states';
 
 const COLUMNS =
   '(order_id, status, created_event_id, paid_event_id, order_created_at, run_at, paid_at, cancelled_at, updated_at)';
@@ -88,5 +88,26 @@ export class MySqlOrderStates implements OrderStates {
       orderId,
     ])) as { status: OrderStatus }[];
     return rows[0]?.status ?? null;
+  }
+
+  /**
+   * Candidates by a plain read on (status, updated_at), then a delete by primary key that checks
+   * the same condition again, so a row a payment changed in between stays; only those rows are
+   * locked, for one short statement.
+   */
+  async prune(tx: StoreTransaction, before: Date, limit: number): Promise<number> {
+    const sql = sqlOf(tx);
+    const cutoff = toSqlTime(before);
+    const rows = await selectRows<{ order_id: string }>(
+      sql,
+      'SELECT order_id FROM order_states WHERE status IN (?) AND updated_at < ? LIMIT ?',
+      [SETTLED_STATUSES, cutoff, limit],
+    );
+    if (rows.length === 0) return 0;
+    return execute(
+      sql,
+      "DELETE FROM order_states WHERE order_id IN (?) AND status <> 'pending' AND updated_at < ?",
+      [rows.map((r) => r.order_id), cutoff],
+    );
   }
 }

@@ -31,31 +31,46 @@ export interface OrderStates {
   update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void>;
   /** Committed status, outside any transaction (tests, diagnostics). */
   getStatus(orderId: string): Promise<OrderStatus | null>;
+  /**
+   * Retention: deletes at most `limit` settled orders (every status but `pending`) last changed
+   * before `before`; returns how many. A pending order is never deleted: its timeout still needs
+   * it. What a late event for a deleted order does is in docs/operations.md (Retention).
+   */
+  prune(tx: StoreTransaction, before: Date, limit: number): Promise<number>;
 }
+
+/** Statuses retention may delete (after their age): every one but `pending`. */
+export const SETTLED_STATUSES: readonly OrderStatus[] = [
+  'paid',
+  'cancelled',
+  'late_paid',
+  'paid_before_created',
+];
 
 export const ORDER_STATES = Symbol('ORDER_STATES');
 
 /** Embedded mode: rows staged per transaction (the memory store runs one at a time). */
 export class MemoryOrderStates implements OrderStates {
-  private readonly rows = new TransactionalMap<string, OrderRecord>();
+  private readonly rows = new TransactionalMap<string, OrderRecord & { updatedAt: number }>();
 
   async lock(tx: StoreTransaction, orderIds: string[]): Promise<Map<string, OrderRecord>> {
     const found = new Map<string, OrderRecord>();
     for (const id of orderIds) {
       const row = this.rows.get(tx, id);
-      if (row) found.set(id, row);
+      if (row)
+        found.set(id, { orderId: id, status: row.status, runAt: row.runAt, cancelledAt: row.cancelledAt });
     }
     return found;
   }
 
-  async insert(tx: StoreTransaction, rows: NewOrderRow[]): Promise<void> {
+  async insert(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<void> {
     for (const row of rows) {
       const { orderId, status, runAt, cancelledAt } = row;
-      this.rows.set(tx, orderId, { orderId, status, runAt, cancelledAt });
+      this.rows.set(tx, orderId, { orderId, status, runAt, cancelledAt, updatedAt: now.getTime() });
     }
   }
 
-  async update(tx: StoreTransaction, orderId: string, change: OrderChange): Promise<void> {
+  async update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void> {
     const row = this.rows.get(tx, orderId);
     if (!row) return;
     this.rows.set(tx, orderId, {
@@ -63,10 +78,27 @@ export class MemoryOrderStates implements OrderStates {
       status: change.status,
       runAt: change.runAt ?? row.runAt,
       cancelledAt: change.cancelledAt ?? row.cancelledAt,
+      updatedAt: now.getTime(),
     });
   }
 
   async getStatus(orderId: string): Promise<OrderStatus | null> {
     return this.rows.peek(orderId)?.status ?? null;
+  }
+
+  async prune(tx: StoreTransaction, before: Date, limit: number): Promise<number> {
+    let deleted = 0;
+    for (const [orderId, row] of this.rows.committedEntries()) {
+      if (deleted >= limit) break;
+      if (row.status === 'pending' || row.updatedAt >= before.getTime()) continue;
+      this.rows.delete(tx, orderId);
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** Rows held (the row-count metric in embedded mode). */
+  get size(): number {
+    return this.rows.size;
   }
 }

@@ -7,13 +7,17 @@ import type { RelayLeadership } from '../messaging/relay-leadership';
 /**
  * Relay leadership as a MySQL named lock (GET_LOCK) held on a connection of its own. The server
  * releases the lock when that connection dies, so a crashed or partitioned leader loses it without
- * any expiry to tune, and a standby replica's next `lead()` takes it over.
+ * any expiry to tune, and a standby replica's next `lead()` takes it over. `purpose` names the
+ * lock, so other one-replica-at-a-time work (retention) elects its own leader.
  */
 export class MySqlRelayLock implements RelayLeadership {
   private runner: QueryRunner | null = null;
   private lockName: string | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly purpose = 'outbox-relay',
+  ) {}
 
   async lead(): Promise<boolean> {
     try {
@@ -59,7 +63,7 @@ export class MySqlRelayLock implements RelayLeadership {
     if (this.lockName) return this.lockName;
     const [row] = (await runner.query('SELECT DATABASE() AS db')) as Array<{ db: string }>;
     const digest = createHash('sha256').update(String(row?.db)).digest('hex').slice(0, 40);
-    this.lockName = `outbox-relay:${digest}`;
+    this.lockName = `${this.purpose}:${digest}`;
     return this.lockName;
   }
 

@@ -9,6 +9,7 @@ import { KafkaSettings } from './settings/kafka-settings';
 import { LogSettings } from './settings/log-settings';
 import { OrderSettings } from './settings/order-settings';
 import { OutboxSettings } from './settings/outbox-settings';
+import { RetentionSettings } from './settings/retention-settings';
 import { RuntimeSettings } from './settings/runtime-settings';
 import { SchedulerSettings } from './settings/scheduler-settings';
 import { TopicSettings } from './settings/topic-settings';
@@ -33,6 +34,7 @@ export class AppConfig {
   orders = new OrderSettings();
   admin = new AdminSettings();
   httpTarget = new HttpTargetSettings();
+  retention = new RetentionSettings();
 }
 
 export type SettingGroup = keyof AppConfig;

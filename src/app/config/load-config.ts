@@ -8,6 +8,7 @@ import { readSecurity } from './security';
 import { isSecretSetting, settingGroups, settingNames } from './settings-catalog';
 import { envNames } from './settings/setting';
 import type { KafkaSettings } from './settings/kafka-settings';
+import type { RetentionSettings } from './settings/retention-settings';
 
 /** Thrown at start-up when the environment is wrong; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -42,7 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.assign(config, { [group]: settings });
   }
   if (problems.length === 0) {
-    problems.push(...embeddedInProductionProblems(config), ...kafkaTimingProblems(config.kafka));
+    problems.push(
+      ...embeddedInProductionProblems(config),
+      ...kafkaTimingProblems(config.kafka),
+      ...retentionProblems(config.retention),
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const security = readSecurity(config, env);
@@ -75,4 +80,22 @@ function kafkaTimingProblems(kafka: KafkaSettings): string[] {
         `KAFKA_HEARTBEAT_INTERVAL_MS (${kafka.heartbeatIntervalMs}) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafka.sessionTimeoutMs})`,
       ]
     : [];
+}
+
+/**
+ * order_states and processed_commands are how a redelivered event is recognised: deleting their
+ * rows sooner than the duplicate window would let a redelivery schedule (or cancel) again.
+ */
+function retentionProblems(retention: RetentionSettings): string[] {
+  const window = retention.duplicateWindowDays;
+  const tables = [
+    ['RETENTION_ORDER_STATES_DAYS', retention.orderStatesDays],
+    ['RETENTION_PROCESSED_COMMANDS_DAYS', retention.processedCommandsDays],
+  ] as const;
+  return tables
+    .filter(([, days]) => days !== 0 && days < window)
+    .map(
+      ([name, days]) =>
+        `${name} (${days}) must be 0 (keep forever) or at least INBOUND_DUPLICATE_WINDOW_DAYS (${window})`,
+    );
 }

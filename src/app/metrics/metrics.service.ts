@@ -139,6 +139,30 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Rows per table of the service's database (filled on scrape): InnoDB's estimate in MySQL, counts in memory. */
+  readonly tableRows = new Gauge({
+    name: 'db_table_rows',
+    help: 'Rows per table: information_schema TABLE_ROWS (an InnoDB estimate) in MySQL mode, exact counts in embedded mode',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
+  /** Retention: rows deleted, by table. */
+  readonly retentionPruned = new Counter({
+    name: 'retention_rows_pruned_total',
+    help: 'Rows deleted by retention, by table',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
+  /** Retention: how long the last pass spent on each table (batches and pauses). */
+  readonly retentionPassSeconds = new Gauge({
+    name: 'retention_last_pass_seconds',
+    help: 'Wall-clock time the last retention pass of this replica spent on a table',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   /** Scrape collectors that failed or timed out (the scrape still answers with what it has). */
   readonly collectorErrors = new Counter({
     name: 'metrics_collector_errors_total',

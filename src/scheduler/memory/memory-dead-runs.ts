@@ -13,6 +13,10 @@ export class MemoryDeadRuns {
     }
   }
 
+  get size(): number {
+    return this.runs.size;
+  }
+
   get(id: string): DeadRun | null {
     const run = this.runs.get(id);
     return run ? copy(run) : null;

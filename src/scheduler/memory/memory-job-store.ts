@@ -113,6 +113,16 @@ export class MemoryJobStore implements JobStore, OutboxStore {
     return this.jobs.size;
   }
 
+  /** Rows per table, named as the MySQL store's tables (the row-count metric in embedded mode). */
+  rowCounts(): Record<string, number> {
+    return {
+      scheduler_jobs: this.jobs.size,
+      scheduler_job_runs: this.history.size,
+      scheduler_outbox: this.outbox.size,
+      scheduler_dead_runs: this.deadRuns.size,
+    };
+  }
+
   async addJob(job: Job): Promise<void> {
     if (this.jobs.has(job.id)) throw new ConflictingIdError(job.id);
     this.insert(job);

@@ -110,6 +110,11 @@ export class MemoryOutbox {
     return pruned;
   }
 
+  /** Events held: unsent, and sent or dead-lettered until pruned. */
+  get size(): number {
+    return this.unsent.size + this.sent.size;
+  }
+
   countUnsent(): number {
     return this.unsent.size;
   }

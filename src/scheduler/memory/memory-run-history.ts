@@ -73,6 +73,11 @@ export class MemoryRunHistory {
     return deleted;
   }
 
+  /** Entries kept. */
+  get size(): number {
+    return this.total;
+  }
+
   clear(): void {
     this.byJob.clear();
     this.order.length = 0;

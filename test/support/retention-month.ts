@@ -1,0 +1,189 @@
+// A simulated month of traffic for the retention tests (memory stores in the unit tier, MariaDB in
+// the integration tier): orders created, paid in time, timed out and paid late; generic commands
+// scheduled, fired and cancelled; recurring jobs; a retention pass every few cycles. Time moves
+// only through the FakeClock.
+
+import type { CommandsService } from '../../src/commands/commands.service';
+import type { SchedulerCommandDto } from '../../src/commands/dto/scheduler-command.dto';
+import type { InboundMessage } from '../../src/messaging/inbound/inbound-message';
+import type { OrderCreatedDto, OrderPaidDto } from '../../src/orders/dto/order-events.dto';
+import type { OrdersService } from '../../src/orders/orders.service';
+import type { RetentionLoop, TableReport } from '../../src/app/retention/retention-loop';
+import type { FakeClock, Scheduler } from '../../src/scheduler';
+
+export const RETENTION_TABLES = ['scheduler_job_runs', 'order_states', 'processed_commands'] as const;
+export type RetentionTable = (typeof RETENTION_TABLES)[number];
+export type TableCounts = Record<RetentionTable, number>;
+
+export interface MonthWorld {
+  clock: FakeClock;
+  scheduler: Scheduler;
+  orders: OrdersService;
+  commands: CommandsService;
+  retention: RetentionLoop;
+  /** Returns once every run due by the clock's time has committed. */
+  settle(): Promise<void>;
+  /** Exact rows per table. */
+  counts(): Promise<TableCounts>;
+}
+
+export interface MonthOptions {
+  days: number;
+  /** One cycle: orders and commands arrive at its start; 4 clock steps per cycle. */
+  cycleMinutes: number;
+  ordersPerCycle: number;
+  commandsPerCycle: number;
+  /** Recurring jobs, each firing twice per cycle (interval cycleMinutes / 2). */
+  recurringJobs: number;
+  /** A retention pass every this many cycles. */
+  passEveryCycles: number;
+}
+
+export interface MonthResult {
+  /** Rows at the end of each day (after that day's passes). */
+  daily: TableCounts[];
+  passes: TableReport[][];
+  /** Rows written over the month: what each table would hold without retention. */
+  written: TableCounts;
+  /** Orders kept pending for the whole month (a timeout longer than the month). */
+  pendingOrders: string[];
+}
+
+let offset = 0;
+function message<T>(topic: string, value: T & { eventId: string }): InboundMessage<T> {
+  return {
+    topic,
+    partition: 0,
+    offset: String(offset++),
+    key: null,
+    value,
+    headers: {},
+    eventId: value.eventId,
+  };
+}
+
+export function orderCreated(
+  orderId: string,
+  createdAt: Date,
+  timeoutSeconds: number,
+): InboundMessage<OrderCreatedDto> {
+  return message<OrderCreatedDto>('orders.created', {
+    eventId: `created-${orderId}`,
+    orderId,
+    createdAt: createdAt.toISOString(),
+    items: [{ skuId: 'sku-1', quantity: 1 }],
+    paymentTimeoutSeconds: timeoutSeconds,
+  });
+}
+
+export function orderPaid(orderId: string, paidAt: Date): InboundMessage<OrderPaidDto> {
+  return message<OrderPaidDto>('orders.paid', {
+    eventId: `paid-${orderId}`,
+    orderId,
+    paidAt: paidAt.toISOString(),
+  });
+}
+
+export function scheduleCommand(
+  eventId: string,
+  jobId: string,
+  delaySeconds: number,
+): InboundMessage<SchedulerCommandDto> {
+  return message<SchedulerCommandDto>('scheduler.commands', {
+    eventId,
+    type: 'schedule',
+    jobId,
+    delaySeconds,
+    target: { topic: 'reminders', key: jobId, value: { jobId } },
+  } as SchedulerCommandDto);
+}
+
+export function cancelCommand(eventId: string, jobId: string): InboundMessage<SchedulerCommandDto> {
+  return message<SchedulerCommandDto>('scheduler.commands', {
+    eventId,
+    type: 'cancel',
+    jobId,
+  } as SchedulerCommandDto);
+}
+
+export const orderId = (cycle: number, i: number): string => `o-${cycle}-${i}`;
+export const commandEventId = (cycle: number, i: number): string => `cmd-${cycle}-${i}`;
+
+/**
+ * Per cycle of C minutes: `ordersPerCycle` orders at its start with a C/2 payment timeout (60%
+ * paid at C/6, the rest cancelled at C/2, a quarter of those paid late at 2C/3), plus one order a
+ * day whose timeout outlasts the month; `commandsPerCycle` schedule commands due at C/10 and one
+ * cancel of the last of them; recurring jobs every C/2. Settles at every step; a retention pass
+ * every `passEveryCycles` cycles.
+ */
+export async function runMonth(world: MonthWorld, o: MonthOptions): Promise<MonthResult> {
+  const { clock, scheduler } = world;
+  const stepMs = (o.cycleMinutes * 60_000) / 6;
+  const cyclesPerDay = (24 * 60) / o.cycleMinutes;
+  const written: TableCounts = { scheduler_job_runs: 0, order_states: 0, processed_commands: 0 };
+  const result: MonthResult = { daily: [], passes: [], written, pendingOrders: [] };
+  for (let j = 0; j < o.recurringJobs; j++)
+    await scheduler.addJob({
+      id: `recurring-${j}`,
+      trigger: { type: 'interval', minutes: o.cycleMinutes / 2, startDate: clock.now().toISOString() },
+      action: { handler: 'noop' },
+    });
+  const runsBefore = await world.counts();
+  for (let cycle = 0; cycle < o.days * cyclesPerDay; cycle++) {
+    const start = clock.now();
+    const ids = Array.from({ length: o.ordersPerCycle }, (_, i) => orderId(cycle, i));
+    const created = ids.map((id) => orderCreated(id, start, o.cycleMinutes * 30));
+    if (cycle % cyclesPerDay === 0) {
+      const longId = `long-${cycle}`;
+      result.pendingOrders.push(longId);
+      created.push(orderCreated(longId, start, 40 * 86_400));
+    }
+    await world.orders.handleCreated(created);
+    written.order_states += created.length;
+    const commands = Array.from({ length: o.commandsPerCycle }, (_, i) =>
+      scheduleCommand(commandEventId(cycle, i), `reminder-${cycle}-${i}`, o.cycleMinutes * 6),
+    );
+    commands.push(cancelCommand(`cancel-${cycle}`, `reminder-${cycle}-${o.commandsPerCycle - 1}`));
+    await world.commands.handleBatch(commands);
+    written.processed_commands += commands.length;
+
+    const paidInTime = ids.filter((_, i) => i % 10 < 6);
+    const unpaid = ids.filter((_, i) => i % 10 >= 6);
+    await clock.setAsync(start.getTime() + stepMs);
+    await world.settle();
+    await world.orders.handlePaid(paidInTime.map((id) => orderPaid(id, clock.now())));
+    await clock.setAsync(start.getTime() + 3 * stepMs);
+    await world.settle();
+    await clock.setAsync(start.getTime() + 4 * stepMs);
+    await world.settle();
+    await world.orders.handlePaid(
+      unpaid.filter((_, i) => i % 4 === 0).map((id) => orderPaid(id, clock.now())),
+    );
+    await clock.setAsync(start.getTime() + 6 * stepMs);
+    await world.settle();
+
+    if ((cycle + 1) % o.passEveryCycles === 0) result.passes.push(await world.retention.runPass());
+    if ((cycle + 1) % cyclesPerDay === 0) result.daily.push(await world.counts());
+  }
+  const end = await world.counts();
+  const pruned = (table: RetentionTable): number =>
+    result.passes.flat().reduce((sum, r) => sum + (r.table === table ? r.rows : 0), 0);
+  written.scheduler_job_runs =
+    end.scheduler_job_runs + pruned('scheduler_job_runs') - runsBefore.scheduler_job_runs;
+  return result;
+}
+
+/** Totals over the month's passes, per table: rows, batches, and the slowest pass. */
+export function passTotals(
+  passes: TableReport[][],
+): Record<string, { rows: number; batches: number; maxMs: number; totalMs: number }> {
+  const totals: Record<string, { rows: number; batches: number; maxMs: number; totalMs: number }> = {};
+  for (const report of passes.flat()) {
+    const t = (totals[report.table] ??= { rows: 0, batches: 0, maxMs: 0, totalMs: 0 });
+    t.rows += report.rows;
+    t.batches += report.batches;
+    t.maxMs = Math.max(t.maxMs, report.ms);
+    t.totalMs += report.ms;
+  }
+  return totals;
+}
