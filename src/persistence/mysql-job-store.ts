@@ -46,7 +46,7 @@ import {
   selectDeadLetters,
   selectUnsent,
 } from './outbox-sql';
-import { pruneRunRows, rowToRunHistory, type RunRow } from './run-history';
+import { pruneRunRows, RunPruneCursor, rowToRunHistory, type RunRow } from './run-history';
 import { ER_DUP_ENTRY, errnoOf } from './sql-errors';
 import {
   DEFAULT_RETRY,
@@ -81,6 +81,8 @@ const CONFLICT_ATTEMPTS = 5;
  */
 export class MySqlJobStore implements JobStore, OutboxStore {
   private readonly retry: RetryPolicy;
+  /** Retention batches of one pass continue where the previous one stopped. */
+  private readonly pruneCursor = new RunPruneCursor();
   /** Deadlocks and lock wait timeouts retried so far (for metrics and the benchmark). */
   readonly stats = { lockRetries: 0 };
   private readonly countRetry = (): void => {
@@ -267,9 +269,11 @@ export class MySqlJobStore implements JobStore, OutboxStore {
   async pruneRunHistory(before: Date, keepLast: number, limit: number): Promise<number> {
     const n = Math.max(0, Math.floor(limit));
     if (n === 0) return 0;
-    return this.auto('pruneRunHistory', (sql) =>
-      pruneRunRows(sql, before, Math.max(0, Math.floor(keepLast)), n),
-    );
+    const keep = Math.max(0, Math.floor(keepLast));
+    const after = this.pruneCursor.start(before, keep);
+    const batch = await this.auto('pruneRunHistory', (sql) => pruneRunRows(sql, before, keep, n, after));
+    this.pruneCursor.finish(batch.scanned === n, batch.lastId);
+    return batch.deleted;
   }
 
   async fetchUnsent(limit: number, query?: UnsentQuery): Promise<StoredOutboxEvent[]> {

@@ -27,20 +27,62 @@ export function rowToRunHistory(row: RunRow): RunHistoryEntry {
 }
 
 /**
- * One retention batch: the oldest `limit` runs scheduled before `before`, except the newest
- * `keepLast` of each job still in scheduler_jobs, found by a plain read (no locks) and deleted by
- * primary key, so the write locks only those rows for a moment and never the jobs firing.
+ * Where the previous batch of the same pass stopped (same cut-off and keepLast): rows before it
+ * were deleted or spared, so the next batch starts after it and a pass reads each old row once.
  */
-export async function pruneRunRows(sql: Sql, before: Date, keepLast: number, limit: number): Promise<number> {
+export class RunPruneCursor {
+  private pass = '';
+  private afterId = '0';
+
+  /** The id to start after for this call. */
+  start(before: Date, keepLast: number): string {
+    const pass = `${before.getTime()}/${keepLast}`;
+    if (pass !== this.pass) {
+      this.pass = pass;
+      this.afterId = '0';
+    }
+    return this.afterId;
+  }
+
+  /** After a full batch, continue after its last row; after a short one the pass is over. */
+  finish(full: boolean, lastId: string | undefined): void {
+    if (full && lastId !== undefined) this.afterId = lastId;
+    else this.pass = '';
+  }
+}
+
+/**
+ * One retention batch: the oldest `limit` runs (after `afterId`) scheduled before `before`, except
+ * the newest `keepLast` of each job still in scheduler_jobs, found by a plain read (no locks) and
+ * deleted by primary key, so the write locks only those rows for a moment and never the jobs
+ * firing. The read walks the primary key and stops at `limit` rows; a run of a live job is spared
+ * when fewer than `keepLast` newer runs of its job exist (at most keepLast entries of the
+ * (job_id, id) index), so a batch costs about what it deletes, not the size of the table.
+ */
+export async function pruneRunRows(
+  sql: Sql,
+  before: Date,
+  keepLast: number,
+  limit: number,
+  afterId = '0',
+): Promise<{ deleted: number; scanned: number; lastId: string | undefined }> {
+  const spare =
+    keepLast > 0
+      ? ' AND (j.id IS NULL OR (SELECT n.id FROM scheduler_job_runs n WHERE n.job_id = r.job_id AND n.id > r.id ' +
+        'ORDER BY n.id LIMIT ?, 1) IS NOT NULL)'
+      : '';
   const rows = await selectRows<{ id: string | number }>(
     sql,
-    'SELECT t.id FROM (SELECT r.id, r.scheduled_at, j.id IS NULL AS gone, ' +
-      'ROW_NUMBER() OVER (PARTITION BY r.job_id ORDER BY r.id DESC) AS rn ' +
-      'FROM scheduler_job_runs r LEFT JOIN scheduler_jobs j ON j.id = r.job_id) t ' +
-      'WHERE t.scheduled_at < ? AND (t.gone OR t.rn > ?) ORDER BY t.id LIMIT ?',
-    [toSqlTime(before), keepLast, limit],
+    'SELECT r.id FROM scheduler_job_runs r LEFT JOIN scheduler_jobs j ON j.id = r.job_id ' +
+      `WHERE r.id > ? AND r.scheduled_at < ?${spare} ORDER BY r.id LIMIT ?`,
+    keepLast > 0 ? [afterId, toSqlTime(before), keepLast - 1, limit] : [afterId, toSqlTime(before), limit],
   );
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return { deleted: 0, scanned: 0, lastId: undefined };
   const ids = rows.map((r) => String(r.id));
-  return execute(sql, `DELETE FROM scheduler_job_runs WHERE id IN (${ids.map(() => '?').join(',')})`, ids);
+  const deleted = await execute(
+    sql,
+    `DELETE FROM scheduler_job_runs WHERE id IN (${ids.map(() => '?').join(',')})`,
+    ids,
+  );
+  return { deleted, scanned: rows.length, lastId: ids[ids.length - 1] };
 }
