@@ -97,7 +97,10 @@ export function parseJobDefinition(raw: unknown, where: string, origin?: string)
       }
     } else if (Object.hasOwn(OPTION_KEYS, key)) {
       const option = OPTION_KEYS[key];
-      if (definition[option] !== undefined) fail(key, `is given twice (as ${option} and ${key})`);
+      // Both spellings with one value are taken (as the engine's camelJobOptions does); different, refused.
+      const before = definition[option];
+      if (before !== undefined && JSON.stringify(before) !== JSON.stringify(value))
+        fail(key, `is given twice, differently (as ${option} and ${key})`);
       (definition as Record<string, unknown>)[option] = value;
     } else {
       params[key] = value;

@@ -53,6 +53,14 @@ describe('job definitions with APScheduler names', () => {
     });
   });
 
+  test('both spellings of one option with the same value are taken', () => {
+    const d = parseJobDefinition(
+      { id: 'j', func: 'h', trigger: 'interval', minutes: 1, max_instances: 2, maxInstances: 2 },
+      'x',
+    );
+    expect(d.maxInstances).toBe(2);
+  });
+
   test('the trigger hash and the rest hash apart', () => {
     const a = definitionHashes(
       parseJobDefinition({ id: 'a', func: 'h', trigger: 'interval', minutes: 5 }, 'x'),
