@@ -39,6 +39,8 @@ export class SchedulerModuleLifecycle
   ) {}
 
   onModuleInit(): void {
+    for (const [name, { module, ...options }] of Object.entries(this.options.workerHandlers ?? {}))
+      this.scheduler.registerWorkerHandler(name, module, options);
     this.explorer.explore();
     const path = this.options.jobs?.file;
     if (path) this.file = readJobsFile(path);

@@ -2,7 +2,14 @@ import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 
 import type { EventBus } from '../messaging/event-bus';
 import type { OutboxRelayOptions } from '../messaging/outbox-relay';
-import type { Clock, JobStore, OutboxStore, SchedulerOptions } from '../scheduler';
+import type {
+  Clock,
+  HandlerOptions,
+  JobStore,
+  OutboxStore,
+  SchedulerOptions,
+  WorkerModule,
+} from '../scheduler';
 
 export type SchedulerStore = JobStore & OutboxStore;
 
@@ -46,6 +53,13 @@ export interface SchedulerModuleOptions {
   eventBus?: EventBus;
   relay?: Partial<OutboxRelayOptions>;
   jobs?: DefinedJobsOptions;
+  /**
+   * Named actions whose code is a worker module (a file and its export), for CPU-bound work on an
+   * executor of `scheduler.executors`, e.g. `{ executor: 'pool' }` with a WorkerPoolExecutor
+   * (APScheduler's ProcessPoolExecutor; docs/executors.md). A decorated method cannot be one:
+   * functions do not cross threads, file names do.
+   */
+  workerHandlers?: Record<string, { module: WorkerModule } & HandlerOptions>;
   /** Start with firing paused (APScheduler's `start(paused=True)`). */
   startPaused?: boolean;
   /** Register the module globally (default true: one scheduler per app). */

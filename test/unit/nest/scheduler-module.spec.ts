@@ -1,3 +1,6 @@
+import { join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
+
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
@@ -8,6 +11,9 @@ import type { RunContext } from '../../../src/scheduler/handlers';
 import { MemoryJobStore } from '../../../src/scheduler/memory/memory-job-store';
 import { Scheduler } from '../../../src/scheduler/scheduler';
 import { ValidationError } from '../../../src/scheduler/errors';
+import type { SchedulerEventMap } from '../../../src/scheduler/events';
+import { WorkerPoolExecutor } from '../../../src/worker-pool';
+import { eventually } from '../../support/eventually';
 
 const runs: string[] = [];
 
@@ -163,5 +169,65 @@ describe('SchedulerModule with @ScheduledJob and @ActionHandler (memory store, f
     expect(error).toBeInstanceOf(JobDefinitionError);
     expect(error).toMatchObject({ job: 'typo', field: 'day_of_weak' });
     expect((error as Error).message).toContain('Broken.run');
+  });
+
+  test('workerHandlers: a worker module registered by the module runs on the pool executor; its events commit', async () => {
+    const clock = new FakeClock('2030-01-01T00:00:00Z');
+    const store = new MemoryJobStore({ clock });
+    const pool = new WorkerPoolExecutor({ clock, maxThreads: 1, timeoutMs: 10_000 });
+    const handlers = join(resolve(__dirname, '../../fixtures/worker-modules'), 'handlers.js');
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        SchedulerModule.forRoot({
+          store,
+          clock,
+          scheduler: { owner: 'test', maxPollMs: 60_000, executors: { pool } },
+          workerHandlers: {
+            crunch: { module: { filename: handlers, exportName: 'echo' }, executor: 'pool' },
+          },
+        }),
+      ],
+    }).compile();
+    const application = moduleRef.createNestApplication({ logger: false });
+    await application.init();
+    const scheduler = application.get(Scheduler);
+    const executed: Array<SchedulerEventMap['job.executed']> = [];
+    scheduler.on('job.executed', (e) => executed.push(e));
+    await scheduler.addJob({
+      id: 'crunch-1',
+      trigger: { type: 'date', runDate: '2030-01-01T00:00:05Z' },
+      action: { handler: 'crunch', args: { n: 7 } },
+    });
+    await clock.advanceAsync(5_000);
+    await eventually('the pooled run', async () => {
+      await clock.settle();
+      return executed.length === 1 ? true : undefined;
+    });
+    const [event] = executed[0].events;
+    expect(event.value).toMatchObject({ args: { n: 7 }, scheduledAt: '2030-01-01T00:00:05.000Z' });
+    // It ran on a worker thread, not the app's.
+    expect((event.value as { threadId: number }).threadId).not.toBe(threadId);
+    expect(await store.countUnsent()).toBe(1);
+    // The app's shutdown closes the pool with the scheduler.
+    await application.close();
+    expect(scheduler.running).toBe(false);
+  });
+
+  test('workerHandlers naming an executor the scheduler lacks fails the start, naming executor', async () => {
+    const clock = new FakeClock('2030-01-01T00:00:00Z');
+    const handlers = join(resolve(__dirname, '../../fixtures/worker-modules'), 'handlers.js');
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        SchedulerModule.forRoot({
+          store: new MemoryJobStore({ clock }),
+          clock,
+          workerHandlers: {
+            crunch: { module: { filename: handlers, exportName: 'echo' }, executor: 'pool' },
+          },
+        }),
+      ],
+    }).compile();
+    const application = moduleRef.createNestApplication({ logger: false });
+    await expect(application.init()).rejects.toMatchObject({ field: expect.stringContaining('executor') });
   });
 });
