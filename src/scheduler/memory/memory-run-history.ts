@@ -43,34 +43,46 @@ export class MemoryRunHistory {
 
   /**
    * Deletes up to `limit` entries scheduled before `before`, oldest first, sparing the newest
-   * `keepLast` of every job `isLive` says still exists. Rebuilds the eviction order: O(entries).
+   * `keepLast` of every job `isLive` says still exists. Walks the eviction order only until it has
+   * `limit` entries, then compacts the jobs it touched and the order (an array of ids).
    */
   prune(before: Date, keepLast: number, limit: number, isLive: (jobId: string) => boolean): number {
-    const all: RunHistoryEntry[] = [];
+    const cutoff = before.getTime();
     const seen = new Map<string, number>();
-    for (let i = this.orderHead; i < this.order.length; i++) {
+    const doomed = new Map<string, Set<number>>();
+    const doomedOrder = new Set<number>();
+    for (let i = this.orderHead; i < this.order.length && doomedOrder.size < limit; i++) {
       const jobId = this.order[i];
       const runs = this.byJob.get(jobId);
       const k = seen.get(jobId) ?? 0;
       seen.set(jobId, k + 1);
-      if (runs) all.push(runs.items[runs.head + k]);
+      if (!runs) continue;
+      const index = runs.head + k;
+      // Entries of this job from this one to its newest: deleting older ones changes nothing here.
+      const left = runs.items.length - index;
+      const spared = isLive(jobId) ? Math.max(0, keepLast) : 0;
+      if (runs.items[index].scheduledAt.getTime() >= cutoff || left <= spared) continue;
+      let indexes = doomed.get(jobId);
+      if (!indexes) doomed.set(jobId, (indexes = new Set()));
+      indexes.add(index);
+      doomedOrder.add(i);
     }
-    const remaining = new Map<string, number>();
-    for (const e of all) remaining.set(e.jobId, (remaining.get(e.jobId) ?? 0) + 1);
-    const cutoff = before.getTime();
-    let deleted = 0;
-    const kept = all.filter((e) => {
-      const left = remaining.get(e.jobId) ?? 0;
-      remaining.set(e.jobId, left - 1);
-      const spared = isLive(e.jobId) ? Math.max(0, keepLast) : 0;
-      if (deleted >= limit || e.scheduledAt.getTime() >= cutoff || left <= spared) return true;
-      deleted++;
-      return false;
-    });
-    if (deleted === 0) return 0;
-    this.clear();
-    for (const e of kept) this.append(e);
-    return deleted;
+    if (doomedOrder.size === 0) return 0;
+    for (const [jobId, indexes] of doomed) {
+      const runs = this.byJob.get(jobId);
+      if (!runs) continue;
+      const items = runs.items.slice(runs.head).filter((_, j) => !indexes.has(runs.head + j));
+      if (items.length === 0) this.byJob.delete(jobId);
+      else this.byJob.set(jobId, { items, head: 0 });
+    }
+    const order: string[] = [];
+    for (let i = this.orderHead; i < this.order.length; i++)
+      if (!doomedOrder.has(i)) order.push(this.order[i]);
+    this.order.length = 0;
+    for (const id of order) this.order.push(id);
+    this.orderHead = 0;
+    this.total -= doomedOrder.size;
+    return doomedOrder.size;
   }
 
   /** Entries kept. */
