@@ -1,54 +1,24 @@
 import { computeDueRuns, splitDueRuns } from './due-runs';
-import { isRetryableFailure, UnknownHandlerError } from './errors';
-import { effectiveNextRunTime } from './job-builder';
-import { eventIdFor } from './outbox';
-import { nextAttemptAt, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
-import type { SchedulerEventMap, TypedEmitter } from './events';
+import { UnknownHandlerError } from './errors';
 import type { ExecutionResult, Executor } from './executor/executor';
 import { createRunContext, type RegisteredHandler } from './handlers';
-import type { Job, PendingRetry } from './job';
+import { completionOf, newHeldJob, type HeldJob } from './held-job';
+import type { Job } from './job';
 import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
 import type { Clock } from './ports/clock';
-import type { DeadRun, GuardedEvents, JobStore, RunCompletion, RunGuard, RunRecord } from './ports/job-store';
+import type { JobStore, RunCompletion, RunGuard } from './ports/job-store';
+import { afterFailure, describeError, type RunFailureDeps } from './run-failure';
 import { TriggerCache } from './trigger-cache';
-import type { RandomSource, Trigger } from './triggers';
 
-/** A job this replica holds under a lease, from acquisition until its completion commits. */
-export interface HeldJob {
-  job: Job;
-  trigger: Trigger | null;
-  leaseUntil: number;
-  /** Instances submitted and not finished (each runs one or more run times in sequence). */
-  inFlight: number;
-  records: RunRecord[];
-  events: OutboxEvent[];
-  guarded: GuardedEvents[];
-  /** Failed runs waiting for another attempt (as acquired, plus those failing here). */
-  retries: PendingRetry[];
-  /** Runs that died here (attempts used up, too old, or a permanent failure). */
-  dead: Array<Omit<DeadRun, 'id'>>;
-  /** The schedule's position, moved on here while the job is held. */
-  nextRunTime: Date | null;
-  /** False for an on-demand run (schedule left as stored) or once the job was changed meanwhile. */
-  ownsSchedule: boolean;
-  /** Completion handed to the batcher (or abandoned by shutdown): nothing more happens here. */
-  finalized: boolean;
-  completion: RunCompletion | null;
-}
+export type { HeldJob } from './held-job';
 
-export interface RunDispatcherDeps {
+export interface RunDispatcherDeps extends RunFailureDeps {
   store: JobStore;
   clock: Clock;
   /** Every executor handlers may use (for the counts; each handler names its own). */
   executors: readonly Executor[];
   handlers: { get(name: string): RegisteredHandler | undefined };
-  emitter: TypedEmitter<SchedulerEventMap>;
-  random: RandomSource;
-  /** The policy of jobs without their own (a job's own is completed from it). */
-  retryPolicy: RetryPolicy;
-  /** Where a dead run is announced (DESIGN.md section 6); null: nowhere. */
-  deadLetterTopic: string | null;
   complete(completion: RunCompletion): void;
   /** An instance ended: capacity freed or a completion queued; the loop may want to look again. */
   onInstanceEnd(): void;
@@ -118,7 +88,7 @@ export class RunDispatcher {
       startedAt: null,
       finishedAt: now,
       outcome: 'error',
-      error: describe(error),
+      error: describeError(error),
     });
     this.deps.emitter.emit('job.error', {
       jobId: job.id,
@@ -210,21 +180,7 @@ export class RunDispatcher {
   }
 
   private hold(job: Job, leaseUntil: number, ownsSchedule: boolean): HeldJob {
-    const held: HeldJob = {
-      job,
-      trigger: null,
-      leaseUntil,
-      inFlight: 0,
-      records: [],
-      events: [],
-      guarded: [],
-      retries: job.retryState ? job.retryState.runs.map((r) => ({ ...r })) : [],
-      dead: [],
-      nextRunTime: job.retryState ? job.retryState.scheduleNext : job.nextRunTime,
-      ownsSchedule,
-      finalized: false,
-      completion: null,
-    };
+    const held = newHeldJob(job, leaseUntil, ownsSchedule);
     this.held.set(job.id, held);
     return held;
   }
@@ -332,7 +288,7 @@ export class RunDispatcher {
       });
     } else {
       // A failed or timed-out run's events are discarded: only successful runs publish.
-      const error = describe(result.error);
+      const error = describeError(result.error);
       held.records.push({ scheduledAt, startedAt, finishedAt, outcome: result.outcome, error, attempt });
       this.deps.emitter.emit('job.error', {
         jobId: job.id,
@@ -343,108 +299,21 @@ export class RunDispatcher {
         error: result.error,
         attempt,
       });
-      this.afterFailure(held, scheduledAt, attempt, finishedAt, result.error, error);
+      afterFailure(this.deps, held, {
+        scheduledAt,
+        attempt,
+        failedAt: finishedAt,
+        cause: result.error,
+        error,
+      });
     }
     return false;
-  }
-
-  /** Another attempt later, or the run is dead: recorded, announced, kept for redrive. */
-  private afterFailure(
-    held: HeldJob,
-    scheduledAt: Date,
-    attempt: number,
-    failedAt: Date,
-    cause: unknown,
-    error: string,
-  ): void {
-    const { job } = held;
-    const policy = resolveRetryPolicy(job.retry, this.deps.retryPolicy);
-    const retryAt =
-      isRetryableFailure(cause) && held.retries.length < MAX_PENDING_RETRIES
-        ? nextAttemptAt(policy, scheduledAt, attempt, failedAt, this.deps.random)
-        : null;
-    if (retryAt) {
-      held.retries.push({ scheduledAt, attempt: attempt + 1, dueAt: retryAt });
-      this.deps.emitter.emit('job.retryScheduled', {
-        jobId: job.id,
-        scheduledAt,
-        attempt: attempt + 1,
-        dueAt: retryAt,
-      });
-      return;
-    }
-    held.dead.push({
-      jobId: job.id,
-      scheduledAt,
-      attempts: attempt,
-      lastError: error,
-      handler: job.action.handler,
-      deadAt: failedAt,
-      job: cloneJob({ ...job, retryState: null }),
-    });
-    if (this.deps.deadLetterTopic)
-      held.events.push(deadLetterEvent(this.deps.deadLetterTopic, job, scheduledAt, attempt, error));
-    this.deps.emitter.emit('job.dead', {
-      jobId: job.id,
-      scheduledAt,
-      attempts: attempt,
-      error,
-      handler: job.action.handler,
-    });
   }
 
   private maybeFinalize(held: HeldJob): void {
     if (held.finalized || held.inFlight > 0) return;
     held.finalized = true;
-    const acquired = held.job.retryState ? held.job.retryState.scheduleNext : held.job.nextRunTime;
-    const scheduleNext = held.ownsSchedule ? held.nextRunTime : acquired;
-    const retries = held.retries.sort((a, b) => +a.dueAt - +b.dueAt);
-    held.completion = {
-      jobId: held.job.id,
-      version: held.job.version,
-      // Records are made as runs end; history reads better in schedule order (the sort is stable).
-      runs: held.records.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime()),
-      events: held.events,
-      ...(held.guarded.length > 0 ? { guarded: held.guarded } : {}),
-      nextRunTime: effectiveNextRunTime(scheduleNext, retries),
-      retryState: retries.length > 0 ? { scheduleNext, runs: retries } : null,
-      ...(held.dead.length > 0 ? { deadRuns: held.dead } : {}),
-    };
+    held.completion = completionOf(held);
     this.deps.complete(held.completion);
   }
-}
-
-/** A job keeps at most this many failed runs waiting; a run failing beyond that is dead at once. */
-const MAX_PENDING_RETRIES = 100;
-const DEAD_LETTER_EVENT_KIND = 'dead-letter';
-
-/** `{eventId, kind:"run", jobId, scheduledAt, attempts, lastError, handler}` (DESIGN.md section 6). */
-function deadLetterEvent(
-  topic: string,
-  job: Job,
-  scheduledAt: Date,
-  attempts: number,
-  lastError: string,
-): OutboxEvent {
-  const eventId = eventIdFor(job.id, scheduledAt, DEAD_LETTER_EVENT_KIND);
-  return {
-    eventId,
-    topic,
-    key: job.id,
-    value: {
-      eventId,
-      kind: 'run',
-      jobId: job.id,
-      scheduledAt: scheduledAt.toISOString(),
-      attempts,
-      lastError,
-      handler: job.action.handler,
-    },
-    headers: { 'x-event-id': eventId },
-  };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
