@@ -43,6 +43,12 @@ export class MySqlRelayLock implements RelayLeadership {
   async release(): Promise<void> {
     const runner = this.runner;
     if (!runner || !this.lockName) return;
+    // The app's pool may close first at shutdown; our connection closed with it, and the server
+    // dropped the lock then: nothing is left to release.
+    if (!this.dataSource.isInitialized) {
+      this.runner = null;
+      return;
+    }
     try {
       await runner.query('DO RELEASE_LOCK(?)', [this.lockName]);
     } finally {

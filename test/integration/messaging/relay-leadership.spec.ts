@@ -48,6 +48,17 @@ describe('outbox relay leadership on MariaDB', () => {
     await b.release();
   });
 
+  it('release after the pool closed (shutdown order) is quiet: the lock went with the connection', async () => {
+    const pool = await database.openPool(2);
+    const a = new MySqlRelayLock(pool);
+    const b = new MySqlRelayLock(await database.openPool(2));
+    expect(await a.lead()).toBe(true);
+    await pool.destroy();
+    await expect(a.release()).resolves.toBeUndefined();
+    await eventually(() => b.lead(), 10_000, 'standby takes the lead');
+    await b.release();
+  });
+
   it('publishes each event once with two relays running on one outbox', async () => {
     const topic = uniqueTopic('relay_lead');
     await createTopics([topic], 3);
