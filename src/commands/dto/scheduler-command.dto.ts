@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 
 import { MAX_JOB_ID_LENGTH } from '../../scheduler';
+import { InboundSchema } from '../../messaging/inbound/inbound-schema';
 import { IsValidId } from '../../messaging/inbound/validators';
 import { isIsoInstant } from '../../orders/dto/iso-instant';
 import { MAX_EVENT_ID_LENGTH } from '../../orders/dto/order-events.dto';
@@ -25,6 +26,50 @@ const COMMAND_TYPES = ['schedule', 'cancel'] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 /** A year: longer delays are almost certainly a unit mistake. */
 const MAX_DELAY_SECONDS = 366 * 24 * 3600;
+
+const TOPIC_PATTERN = '^[a-zA-Z0-9._-]{1,249}$';
+
+/*
+ * The shortcut schema of SchedulerCommandDto (see inbound-schema.ts): never wider than the
+ * decorators. A cancel carrying schedule fields (which class-validator keeps unchecked), a schedule
+ * with both target and http, nulls in optional fields: all left to class-validator.
+ */
+const TARGET_SCHEMA = {
+  type: 'object',
+  required: ['topic', 'value'],
+  properties: {
+    topic: { type: 'string', pattern: TOPIC_PATTERN },
+    key: { type: ['string', 'null'] },
+    value: { not: { type: 'null' } },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+  additionalProperties: false,
+};
+const SCHEDULER_COMMAND_SCHEMA = {
+  type: 'object',
+  required: ['eventId', 'type', 'jobId'],
+  properties: {
+    eventId: { type: 'string', validId: MAX_EVENT_ID_LENGTH },
+    type: { type: 'string', enum: [...COMMAND_TYPES] },
+    jobId: { type: 'string', validId: MAX_JOB_ID_LENGTH, notStartsWith: ORDER_TIMEOUT_JOB_PREFIX },
+    runAt: { type: 'string', isoInstant: true },
+    delaySeconds: { type: 'integer', minimum: 0, maximum: MAX_DELAY_SECONDS },
+    target: TARGET_SCHEMA,
+    http: { type: 'object' },
+    retry: { type: 'object' },
+  },
+  additionalProperties: false,
+  if: { properties: { type: { const: 'cancel' } } },
+  then: {
+    not: { anyOf: [{ required: ['runAt'] }, { required: ['delaySeconds'] }, { required: ['target'] }] },
+  },
+  else: {
+    allOf: [
+      { oneOf: [{ required: ['runAt'] }, { required: ['delaySeconds'] }] },
+      { oneOf: [{ required: ['target'] }, { required: ['http'] }] },
+    ],
+  },
+};
 
 /** Every value of the object is a string (Kafka headers). */
 function IsStringRecord(): PropertyDecorator {
@@ -79,7 +124,7 @@ function runAtProblem(value: unknown, command: object): string | null {
 class CommandTargetDto {
   @IsDefined()
   @IsString()
-  @Matches(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'topic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249)' })
+  @Matches(new RegExp(TOPIC_PATTERN), { message: 'topic must be a Kafka topic name ([a-zA-Z0-9._-], 1-249)' })
   topic!: string;
 
   @IsOptional()
@@ -96,6 +141,7 @@ class CommandTargetDto {
 }
 
 /** `scheduler.commands` (DESIGN section 6): schedule a one-shot publish, or cancel it. */
+@InboundSchema(SCHEDULER_COMMAND_SCHEMA)
 export class SchedulerCommandDto {
   @IsDefined()
   @IsValidId(MAX_EVENT_ID_LENGTH)

@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { isISO8601, IsISO8601, Matches } from 'class-validator';
 
+import { defineInboundKeyword } from '../../messaging/inbound/inbound-schema';
+
 /** ISO 8601 date-time with seconds and an explicit offset (`Z` or `±hh:mm`). */
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const STRICT = { strict: true, strictSeparator: true };
@@ -20,3 +22,12 @@ export function IsIsoInstant(): PropertyDecorator {
     Matches(WITH_OFFSET, { message: '$property must be an ISO 8601 date-time with an offset (Z or ±hh:mm)' }),
   );
 }
+
+/** `isoInstant: true` in an inbound schema: the check of IsIsoInstant. */
+defineInboundKeyword({
+  keyword: 'isoInstant',
+  type: 'string',
+  schemaType: 'boolean',
+  errors: false,
+  validate: (_: boolean, data: string) => isIsoInstant(data),
+});

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import Ajv from 'ajv';
+import Ajv from 'ajv6';
 
 import { isDeclaredPublic } from '../../support/route-access-suite';
 import { listenLocally } from '../../support/route-access';
