@@ -9,6 +9,30 @@ export function ErrorNote({ error }: { error: string | null }) {
   ) : null;
 }
 
+/** Previous/next over a cursor-paged list: `cursors` is the stack of pages visited (null = first). */
+export function Pager(props: {
+  label: string;
+  cursors: Array<string | null>;
+  setCursors: (cursors: Array<string | null>) => void;
+  nextCursor: string | null | undefined;
+}) {
+  const { label, cursors, setCursors, nextCursor } = props;
+  return (
+    <nav class="pager" aria-label={label}>
+      <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+        Previous page
+      </button>
+      <button
+        type="button"
+        disabled={!nextCursor}
+        onClick={() => nextCursor && setCursors([...cursors, nextCursor])}
+      >
+        Next page
+      </button>
+    </nav>
+  );
+}
+
 export function Stat({ label, value, hint }: { label: string; value: ComponentChildren; hint?: string }) {
   return (
     <div class="stat">

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, get, post } from '../api';
 import { useLoad } from '../hooks';
 import type { DeadRun } from '../types';
-import { ConfirmButton, ErrorNote, fmtTime } from '../ui';
+import { ConfirmButton, ErrorNote, fmtTime, Pager } from '../ui';
 
 const PAGE = 25;
 const path = (id: string) => `/v1/dead-runs/${encodeURIComponent(id)}`;
@@ -122,22 +122,12 @@ export function DeadRuns() {
               ))}
             </tbody>
           </table>
-          <nav class="pager" aria-label="Dead run pages">
-            <button
-              type="button"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous page
-            </button>
-            <button
-              type="button"
-              disabled={!page.data.nextCursor}
-              onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}
-            >
-              Next page
-            </button>
-          </nav>
+          <Pager
+            label="Dead run pages"
+            cursors={cursors}
+            setCursors={setCursors}
+            nextCursor={page.data.nextCursor}
+          />
         </>
       )}
     </section>

@@ -4,7 +4,7 @@ import { get } from '../api';
 import { useLoad } from '../hooks';
 import { triggerInWords } from '../trigger-words';
 import type { Job } from '../types';
-import { ErrorNote, fmtTime } from '../ui';
+import { ErrorNote, fmtTime, Pager } from '../ui';
 
 const STATES = ['', 'scheduled', 'paused'];
 const TYPES = ['', 'date', 'interval', 'cron', 'calendarinterval', 'and', 'or'];
@@ -115,22 +115,7 @@ export function JobList({ query }: { query: URLSearchParams }) {
               ))}
             </tbody>
           </table>
-          <nav class="pager" aria-label="Pages">
-            <button
-              type="button"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous page
-            </button>
-            <button
-              type="button"
-              disabled={!page.data.nextCursor}
-              onClick={() => page.data?.nextCursor && setCursors([...cursors, page.data.nextCursor])}
-            >
-              Next page
-            </button>
-          </nav>
+          <Pager label="Pages" cursors={cursors} setCursors={setCursors} nextCursor={page.data.nextCursor} />
         </>
       )}
     </>
