@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, request } from 'undici';
 
-import { type ActionHandler, eventIdFor, type RunContext } from '../scheduler';
+import { type ActionHandler, type RunContext } from '../scheduler';
 import { type AddressPolicy, hostOfUrl, isIpLiteral } from './address-policy';
 import { ForbiddenAddressError, HttpTargetError } from './errors';
 import { type HttpTargetArgs, parseHttpTargetArgs } from './http-target-args';
@@ -42,7 +42,7 @@ async function deliver(options: HttpTargetOptions, agent: Dispatcher, context: R
   const host = hostOfUrl(url);
   if (isIpLiteral(host)) options.policy.check(host, host);
 
-  const eventId = eventIdFor(context.jobId, context.scheduledAt, HTTP_EVENT_KIND);
+  const eventId = context.eventId(HTTP_EVENT_KIND);
   const { raw, contentType } = bodyOf(args);
   const unixSeconds = Math.floor((options.now ?? Date.now)() / 1000);
   const headers: Record<string, string> = {

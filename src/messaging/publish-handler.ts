@@ -1,4 +1,4 @@
-import { eventIdFor, type JsonValue, type RunContext, type Scheduler } from '../scheduler';
+import { type JsonValue, type RunContext, type Scheduler } from '../scheduler';
 import { PublishArgsError } from './errors';
 
 /** The action name jobs use: `{ handler: 'publish', args: PublishArgs }`. */
@@ -49,7 +49,7 @@ export function parsePublishArgs(args: unknown): PublishArgs {
 /** Emits the one outbox event of a publish run; its id is the same on every re-run of that scheduled time. */
 export function publishAction(context: RunContext): void {
   const args = parsePublishArgs(context.args);
-  const eventId = eventIdFor(context.jobId, context.scheduledAt, PUBLISH_EVENT_KIND);
+  const eventId = context.eventId(PUBLISH_EVENT_KIND);
   context.emit(PUBLISH_EVENT_KIND, {
     topic: args.topic,
     key: args.key ?? null,

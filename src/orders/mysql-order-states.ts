@@ -5,7 +5,13 @@ import { BY_ID, execute, selectRows } from '../persistence/sql-session';
 import { fromSqlTime, toSqlTime, toSqlTimeOrNull } from '../persistence/sql-time';
 import type { StoreTransaction } from '../scheduler';
 import type { OrderRecord, OrderStatus } from './order-state';
-import { type NewOrderRow, type OrderChange, type OrderStates, SETTLED_STATUSES } from './order-states';
+import {
+  type NewOrderRow,
+  type OrderCancel,
+  type OrderChange,
+  type OrderStates,
+  SETTLED_STATUSES,
+} from './order-states';
 
 const COLUMNS =
   '(order_id, status, created_event_id, paid_event_id, order_created_at, run_at, paid_at, cancelled_at, updated_at)';
@@ -80,6 +86,23 @@ export class MySqlOrderStates implements OrderStates {
       sqlOf(tx),
       `UPDATE order_states SET ${sets.join(', ')}, updated_at = ? WHERE order_id = ?`,
       [...values, toSqlTime(now), orderId],
+    );
+  }
+
+  /** One UPDATE for the whole batch (a CASE per column), by primary key. */
+  async cancel(tx: StoreTransaction, cancels: OrderCancel[], now: Date): Promise<void> {
+    if (cancels.length === 0) return;
+    const when = cancels.map(() => 'WHEN ? THEN ?').join(' ');
+    await execute(
+      sqlOf(tx),
+      `UPDATE order_states SET status = 'cancelled', run_at = CASE order_id ${when} END, ` +
+        `cancelled_at = CASE order_id ${when} END, updated_at = ? WHERE order_id IN (?)`,
+      [
+        ...cancels.flatMap((c) => [c.orderId, toSqlTime(c.runAt)]),
+        ...cancels.flatMap((c) => [c.orderId, toSqlTime(c.cancelledAt)]),
+        toSqlTime(now),
+        cancels.map((c) => c.orderId),
+      ],
     );
   }
 

@@ -20,6 +20,13 @@ export interface OrderChange {
   cancelledAt?: Date;
 }
 
+/** A timeout that cancels its order: the run's scheduled time and when it fired. */
+export interface OrderCancel {
+  orderId: string;
+  runAt: Date;
+  cancelledAt: Date;
+}
+
 /**
  * The orders domain's own table, read and written only inside a unit of work or a guarded run's
  * completion (the `tx` they get), so each decision and its writes commit with the job changes.
@@ -29,6 +36,8 @@ export interface OrderStates {
   lock(tx: StoreTransaction, orderIds: string[]): Promise<Map<string, OrderRecord>>;
   insert(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<void>;
   update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void>;
+  /** Marks these (locked, pending) orders `cancelled`, all in one write. */
+  cancel(tx: StoreTransaction, cancels: OrderCancel[], now: Date): Promise<void>;
   /** Committed status, outside any transaction (tests, diagnostics). */
   getStatus(orderId: string): Promise<OrderStatus | null>;
   /**
@@ -80,6 +89,11 @@ export class MemoryOrderStates implements OrderStates {
       cancelledAt: change.cancelledAt ?? row.cancelledAt,
       updatedAt: now.getTime(),
     });
+  }
+
+  async cancel(tx: StoreTransaction, cancels: OrderCancel[], now: Date): Promise<void> {
+    for (const { orderId, runAt, cancelledAt } of cancels)
+      await this.update(tx, orderId, { status: 'cancelled', runAt, cancelledAt }, now);
   }
 
   async getStatus(orderId: string): Promise<OrderStatus | null> {

@@ -3,8 +3,10 @@ import {
   type ActionHandler,
   type AddJobInput,
   type Clock,
+  type GuardBatch,
   type JsonValue,
   type OutboxEvent,
+  type StoreTransaction,
 } from '../scheduler';
 import { InvalidOrderJobArgsError } from './errors';
 import {
@@ -14,7 +16,7 @@ import {
   type OrderPayment,
   type OrderToSchedule,
 } from './order-state';
-import type { OrderStates } from './order-states';
+import type { OrderCancel, OrderStates } from './order-states';
 
 /** Where the orders domain publishes (configurable, DESIGN section 6). */
 export interface OrderTopics {
@@ -53,6 +55,42 @@ function parseArgs(jobId: string, args: JsonValue | undefined): OrderTimeoutArgs
   return { orderId, items: items as unknown as OrderItem[] };
 }
 
+/** One timeout run's question to the guard: may this order be cancelled? */
+interface TimeoutCheck {
+  orderId: string;
+  scheduledAt: Date;
+  firedAt: Date;
+}
+
+/**
+ * The timeout's guard for a whole completion batch: locks the orders' rows in one statement and
+ * cancels the still-pending ones in one more. An order with no row (a timeout job made outside
+ * the orders flow) passes and is not written; a settled one fails; a second run for the same
+ * order in the batch sees the first one's cancel.
+ */
+export class OrderTimeoutGuard implements GuardBatch<TimeoutCheck> {
+  constructor(
+    private readonly states: OrderStates,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(tx: StoreTransaction, items: readonly TimeoutCheck[]): Promise<boolean[]> {
+    const rows = await this.states.lock(tx, [...new Set(items.map((i) => i.orderId))]);
+    const status = new Map([...rows].map(([id, row]) => [id, row.status]));
+    const cancels: OrderCancel[] = [];
+    const verdicts = items.map(({ orderId, scheduledAt, firedAt }) => {
+      const current = status.get(orderId);
+      if (current === undefined) return true;
+      if (current !== 'pending') return false;
+      status.set(orderId, 'cancelled');
+      cancels.push({ orderId, runAt: scheduledAt, cancelledAt: firedAt });
+      return true;
+    });
+    await this.states.cancel(tx, cancels, this.clock.now());
+    return verdicts;
+  }
+}
+
 /**
  * 'orders.timeout': the order was not paid in time. The run is guarded: inside its completion
  * transaction it locks the order's row, and only a still-pending order becomes `cancelled` (its
@@ -60,9 +98,10 @@ function parseArgs(jobId: string, args: JsonValue | undefined): OrderTimeoutArgs
  * A re-run emits the same event ids.
  */
 export function orderTimeoutHandler(topics: OrderTopics, states: OrderStates, clock: Clock): ActionHandler {
+  const guard = new OrderTimeoutGuard(states, clock);
   return (ctx) => {
     const { orderId, items } = parseArgs(ctx.jobId, ctx.args);
-    const cancelId = eventIdFor(ctx.jobId, ctx.scheduledAt, 'cancel');
+    const cancelId = ctx.eventId('cancel');
     ctx.emit('cancel', {
       topic: topics.cancel,
       key: orderId,
@@ -76,26 +115,14 @@ export function orderTimeoutHandler(topics: OrderTopics, states: OrderStates, cl
       },
       headers: { 'x-event-id': cancelId },
     });
-    const restockId = eventIdFor(ctx.jobId, ctx.scheduledAt, 'restock');
+    const restockId = ctx.eventId('restock');
     ctx.emit('restock', {
       topic: topics.restock,
       key: orderId,
       value: { eventId: restockId, orderId, items: items as unknown as JsonValue, reason: 'order_cancelled' },
       headers: { 'x-event-id': restockId },
     });
-    ctx.guard(async (tx) => {
-      const row = (await states.lock(tx, [orderId])).get(orderId);
-      // No row: a timeout job made outside the orders flow (by hand); nothing to guard.
-      if (!row) return true;
-      if (row.status !== 'pending') return false;
-      await states.update(
-        tx,
-        orderId,
-        { status: 'cancelled', runAt: ctx.scheduledAt, cancelledAt: ctx.firedAt },
-        clock.now(),
-      );
-      return true;
-    });
+    ctx.guard(guard, { orderId, scheduledAt: ctx.scheduledAt, firedAt: ctx.firedAt });
   };
 }
 

@@ -6,6 +6,7 @@ import { fromSqlTime, toSqlTime, toSqlTimeOrNull } from './sql-time';
 import { insertDeadRuns } from './dead-run-sql';
 import { retryStateFromJson, retryStateToJson } from './job-row';
 import { effectiveNextRunTime } from '../scheduler/job-builder';
+import { passedGuards } from '../scheduler/guards';
 import type { RetryState } from '../scheduler/job';
 
 const RUN_INSERT_CHUNK = 1000;
@@ -137,22 +138,23 @@ async function releaseRows(
 }
 
 /**
- * Guards of the applied completions, in order, inside the completion transaction (job rows are
- * locked first, domain rows by the guards after: units of work lock domain rows first and take
- * job rows only with SKIP LOCKED, so the two never wait on each other in a cycle).
+ * Guards of the applied completions, inside the completion transaction (job rows are locked
+ * first, domain rows by the guards after: units of work lock domain rows first and take job rows
+ * only with SKIP LOCKED, so the two never wait on each other in a cycle).
  */
 async function eventsToCommit(applied: RunCompletion[], tx: StoreTransaction): Promise<OutboxEvent[]> {
+  const passed = await passedGuards(applied, tx);
   const events: OutboxEvent[] = [];
   for (const completion of applied) {
     events.push(...completion.events);
-    for (const group of completion.guarded ?? []) if (await group.guard(tx)) events.push(...group.events);
+    for (const group of completion.guarded ?? []) if (passed.has(group)) events.push(...group.events);
   }
   return events;
 }
 
 /**
  * Inside one transaction, for a whole batch: lock the jobs (1 statement), run the guards of
- * guarded runs, insert history and outbox rows (1 multi-row INSERT each), delete finished
+ * guarded runs (a batched guard's statements once for the whole batch), insert history and outbox rows (1 multi-row INSERT each), delete finished
  * one-shot jobs (1) and move the others on (1). Every statement is guarded by `lease_owner = ?` as
  * well as by the plan made under the locks.
  */

@@ -2,7 +2,7 @@ import { ValidationError } from './errors';
 import type { Job, JsonValue } from './job';
 import { eventIdFor, type OutboxEvent } from './outbox';
 import type { Executor } from './executor/executor';
-import type { RunGuard } from './ports/job-store';
+import type { BatchedGuard, GuardBatch, RunGuard } from './ports/job-store';
 
 /** A message a run asks to publish; it is committed with the run (outbox) and published later. */
 export interface EmitMessage {
@@ -30,6 +30,8 @@ export interface RunContext {
    * One event per kind per run.
    */
   emit(kind: string, message: EmitMessage): string;
+  /** The id `emit(kind, …)` gives (or gave) this run's event of that kind, to put in its body. */
+  eventId(kind: string): string;
   /**
    * Make this run's effect conditional (guarded firing): `check` runs inside the transaction that
    * commits the run, after the lease was checked, with the store's transaction, so it can lock,
@@ -37,8 +39,12 @@ export interface RunContext {
    * returns false none of this run's events commit; the run is recorded either way. At most one
    * guard per run. Nothing ever waits on a lease to settle a domain decision: the domain's own
    * writers lock the same domain row, and whoever locks it first decides.
+   *
+   * `guard(batch, item)` is the same for many runs at once: the store calls `batch.check` once
+   * per completion batch with the items of all its runs (see GuardBatch).
    */
   guard(check: RunGuard): void;
+  guard<T>(batch: GuardBatch<T>, item: T): void;
 }
 
 /** A named action, registered with the scheduler (jobs name it; JSON, never code, is stored). */
@@ -66,10 +72,19 @@ export function createRunContext(
   scheduledAt: Date,
   firedAt: Date,
   signal: AbortSignal,
-): { context: RunContext; events: OutboxEvent[]; guard: () => RunGuard | null } {
+): { context: RunContext; events: OutboxEvent[]; guard: () => RunGuard | BatchedGuard | null } {
   const events: OutboxEvent[] = [];
   const kinds = new Set<string>();
-  let guard: RunGuard | null = null;
+  const ids = new Map<string, string>();
+  const idOf = (kind: string): string => {
+    let id = ids.get(kind);
+    if (id === undefined) {
+      id = eventIdFor(job.id, scheduledAt, kind);
+      ids.set(kind, id);
+    }
+    return id;
+  };
+  let guard: RunGuard | BatchedGuard | null = null;
   const context: RunContext = {
     job,
     jobId: job.id,
@@ -85,7 +100,7 @@ export function createRunContext(
       if (typeof message?.topic !== 'string' || message.topic === '')
         throw new ValidationError('topic', 'must be a non-empty string');
       kinds.add(kind);
-      const eventId = eventIdFor(job.id, scheduledAt, kind);
+      const eventId = idOf(kind);
       events.push({
         eventId,
         topic: message.topic,
@@ -95,10 +110,17 @@ export function createRunContext(
       });
       return eventId;
     },
-    guard(check) {
-      if (typeof check !== 'function') throw new ValidationError('guard', 'must be a function');
+    eventId(kind) {
+      if (typeof kind !== 'string' || kind === '')
+        throw new ValidationError('kind', 'must be a non-empty string');
+      return idOf(kind);
+    },
+    guard(check: RunGuard | GuardBatch<unknown>, item?: unknown) {
+      const batched = typeof check === 'object' && check !== null && typeof check.check === 'function';
+      if (typeof check !== 'function' && !batched)
+        throw new ValidationError('guard', 'must be a function or a GuardBatch');
       if (guard !== null) throw new ValidationError('guard', 'this run already has a guard');
-      guard = check;
+      guard = typeof check === 'function' ? check : { batch: check, item };
     },
   };
   return { context, events, guard: () => guard };

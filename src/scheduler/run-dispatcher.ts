@@ -7,7 +7,7 @@ import type { Job } from './job';
 import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
 import type { Clock } from './ports/clock';
-import type { JobStore, RunCompletion, RunGuard } from './ports/job-store';
+import type { BatchedGuard, JobStore, RunCompletion, RunGuard } from './ports/job-store';
 import { afterFailure, describeError, type RunFailureDeps } from './run-failure';
 import { TriggerCache } from './trigger-cache';
 
@@ -251,7 +251,7 @@ export class RunDispatcher {
     const { job } = held;
     const registered = this.deps.handlers.get(job.action.handler);
     let events: OutboxEvent[] = [];
-    let guard: () => RunGuard | null = () => null;
+    let guard: () => RunGuard | BatchedGuard | null = () => null;
     let result: ExecutionResult;
     if (!registered) {
       const now = this.deps.clock.now();

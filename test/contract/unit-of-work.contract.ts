@@ -1,7 +1,12 @@
 import { FakeClock } from '../../src/scheduler/clocks/fake-clock';
 import type { Job } from '../../src/scheduler/job';
 import { eventIdFor, type OutboxEvent } from '../../src/scheduler/outbox';
-import type { JobStore, RunCompletion, StoreTransaction } from '../../src/scheduler/ports/job-store';
+import type {
+  GuardBatch,
+  JobStore,
+  RunCompletion,
+  StoreTransaction,
+} from '../../src/scheduler/ports/job-store';
 import type { OutboxStore } from '../../src/scheduler/ports/outbox-store';
 import { Scheduler } from '../../src/scheduler/scheduler';
 import { eventually } from '../support/eventually';
@@ -11,6 +16,8 @@ export interface UnitOfWorkSubject {
   store: JobStore & OutboxStore;
   /** The store's clock (lease checks of `removeJob({ ifFree })` read it). */
   clock: FakeClock;
+  /** True when one completeRuns call checks a GuardBatch once for all its runs (SQL stores). */
+  batchesGuards?: boolean;
   teardown(): Promise<void>;
 }
 
@@ -164,6 +171,47 @@ export function describeUnitOfWorkContract(label: string, setup: () => Promise<U
         ].sort(),
       );
       expect(await store.getRunHistory('g2', 5)).toHaveLength(1);
+    });
+
+    it('a GuardBatch gets the items of every applied run in completion order and decides each run', async () => {
+      const ids = ['b1', 'b2', 'b3', 'b4', 'lost'];
+      await store.addJobs(ids.map((id) => makeJob(id, 0)));
+      const jobs = await Promise.all(ids.map(lease));
+      // 'lost' is reclaimed by another replica before r1 completes it.
+      await store.acquireJob({ owner: 'r2', jobId: 'lost', now: at(31), leaseUntil: at(60) });
+      const calls: string[][] = [];
+      const batch: GuardBatch<string> = {
+        async check(tx, items) {
+          calls.push([...items]);
+          // Writes join the completion transaction, as a plain guard's do.
+          await tx.appendEvents(items.map((id) => event(id, 'batch-wrote')));
+          return items.map((id) => id !== 'b2' && id !== 'b4');
+        },
+      };
+      const plain = async (): Promise<boolean> => true;
+      const result = await store.completeRuns(
+        'r1',
+        jobs.map((job) =>
+          completion(job, {
+            guarded: [
+              job.id === 'b3'
+                ? { guard: plain, events: [event('b3', 'cancel')] }
+                : { guard: { batch, item: job.id }, events: [event(job.id, 'cancel')] },
+            ],
+          }),
+        ),
+      );
+      expect(result.leaseLost).toEqual(['lost']);
+      expect(calls.flat()).toEqual(['b1', 'b2', 'b4']);
+      if (subject.batchesGuards) expect(calls).toHaveLength(1);
+      expect((await unsentIds()).sort()).toEqual(
+        [
+          ...['b1', 'b2', 'b4'].map((id) => eventIdFor(id, at(0), 'batch-wrote')),
+          eventIdFor('b1', at(0), 'cancel'),
+          eventIdFor('b3', at(0), 'cancel'),
+        ].sort(),
+      );
+      for (const id of ['b1', 'b2', 'b3', 'b4']) expect(await store.getRunHistory(id, 5)).toHaveLength(1);
     });
 
     it('never calls the guard of a completion whose lease was lost', async () => {

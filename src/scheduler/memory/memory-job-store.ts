@@ -32,6 +32,7 @@ import { MemoryJobTable } from './memory-job-table';
 import { MemoryOutbox } from './memory-outbox';
 import { MemoryTransaction, type MemoryTables } from './memory-transaction';
 import { MemoryRunHistory } from './memory-run-history';
+import { passedGuards } from '../guards';
 
 export interface MemoryJobStoreOptions {
   /** Stamps `createdAt` of outbox events (the port passes no time for it). Default: system clock. */
@@ -176,9 +177,10 @@ export class MemoryJobStore implements JobStore, OutboxStore {
       for (const c of completions) {
         if (!c.guarded?.length || leaseLost(this.jobs, owner, c)) continue;
         const tx = new MemoryTransaction(this.tables);
-        const passed: OutboxEvent[] = [];
-        for (const group of c.guarded) if (await group.guard(tx)) passed.push(...group.events);
-        await tx.appendEvents(passed);
+        const passed = await passedGuards([c], tx);
+        await tx.appendEvents(
+          c.guarded.filter((group) => passed.has(group)).flatMap((group) => group.events),
+        );
         guarded.set(c, tx);
       }
       return this.applyCompletions(owner, completions, guarded);

@@ -192,9 +192,25 @@ export interface JobCounts {
  */
 export type RunGuard = (tx: StoreTransaction) => Promise<boolean>;
 
+/**
+ * A guard that decides many runs at once: the store calls `check` once per completion batch with
+ * the items of every run in it that named this batch, in completion order, so a few statements
+ * lock and update all their domain rows instead of a few per run. Same rules as RunGuard. Returns
+ * one verdict per item, in order; an item sees what earlier items of the same call changed.
+ */
+export interface GuardBatch<T> {
+  check(tx: StoreTransaction, items: readonly T[]): Promise<boolean[]>;
+}
+
+/** One run's share of a GuardBatch. */
+export interface BatchedGuard<T = unknown> {
+  batch: GuardBatch<T>;
+  item: T;
+}
+
 /** Events of one run whose commit depends on its guard. */
 export interface GuardedEvents {
-  guard: RunGuard;
+  guard: RunGuard | BatchedGuard;
   events: OutboxEvent[];
 }
 

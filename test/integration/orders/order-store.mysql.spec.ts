@@ -4,7 +4,7 @@ import type { InboundMessage } from '../../../src/messaging/inbound/inbound-mess
 import type { OrderCreatedDto, OrderPaidDto } from '../../../src/orders/dto/order-events.dto';
 import { MySqlOrderStates } from '../../../src/orders/mysql-order-states';
 import { ORDER_TIMEOUT_HANDLER } from '../../../src/orders/order-state';
-import { orderTimeoutHandler, type OrderTopics } from '../../../src/orders/order-timeout';
+import { OrderTimeoutGuard, orderTimeoutHandler, type OrderTopics } from '../../../src/orders/order-timeout';
 import { OrdersService } from '../../../src/orders/orders.service';
 import { FakeClock } from '../../../src/scheduler';
 import { createReplica, type Replica, settled, until } from '../persistence/scheduler-replicas';
@@ -197,4 +197,34 @@ it('a late payment for a fired order, redelivered, emits one late-payment with t
   // Exactly the cancel's firedAt, read back from the stored cancellation.
   expect(value.cancelledAt).toBe((JSON.parse(cancel.value) as { firedAt: string }).firedAt);
   expect((await statuses('late-1')).get('late-1')).toBe('late_paid');
+});
+
+it('the timeout guard decides a whole completion batch: pending cancelled once, settled and unknown orders as they are', async () => {
+  await services[0].handleCreated([created('g-pending', 100_000), created('g-paid', 100_000)]);
+  await services[0].handlePaid([paid('g-paid', clock.now())]);
+  const states = new MySqlOrderStates(pools[0]);
+  const guard = new OrderTimeoutGuard(states, clock);
+  const first = { scheduledAt: new Date(T0.getTime() + 1000), firedAt: new Date(T0.getTime() + 1500) };
+  const items = [
+    { orderId: 'g-pending', ...first },
+    { orderId: 'g-paid', ...first },
+    { orderId: 'g-unknown', ...first },
+    // The same order again in the batch sees the first item's cancel.
+    {
+      orderId: 'g-pending',
+      scheduledAt: new Date(T0.getTime() + 2000),
+      firedAt: new Date(T0.getTime() + 2500),
+    },
+  ];
+  const verdicts = await replicas[0].store.transaction((tx) => guard.check(tx, items));
+  expect(verdicts).toEqual([true, false, true, false]);
+  const rows = (await database.admin.query(
+    "SELECT order_id, status, run_at, cancelled_at FROM order_states WHERE order_id LIKE 'g-%' ORDER BY order_id",
+  )) as { order_id: string; status: string; run_at: Date | null; cancelled_at: Date | null }[];
+  expect(rows.map((r) => [r.order_id, r.status])).toEqual([
+    ['g-paid', 'paid'],
+    ['g-pending', 'cancelled'],
+  ]);
+  expect(rows[1].run_at?.toISOString()).toBe(first.scheduledAt.toISOString());
+  expect(rows[1].cancelled_at?.toISOString()).toBe(first.firedAt.toISOString());
 });

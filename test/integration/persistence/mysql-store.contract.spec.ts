@@ -29,7 +29,7 @@ describeUnitOfWorkContract('MySqlJobStore', async () => {
   const clock = new FakeClock();
   const store = new MySqlJobStore(database.admin, clock);
   await store.start();
-  return { store, clock, teardown: () => store.stop() };
+  return { store, clock, batchesGuards: true, teardown: () => store.stop() };
 });
 
 describeGroupCommitContract('MySqlJobStore', async () => {

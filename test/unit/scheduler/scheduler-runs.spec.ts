@@ -196,9 +196,12 @@ describe('Scheduler runs (fake clock, memory store)', () => {
 
   it('commits emitted events with ids derived from (job, scheduled time, kind)', async () => {
     const { scheduler, clock, store } = await started();
+    const announced: string[] = [];
     scheduler.registerHandler('emit', (ctx) => {
+      announced.push(ctx.eventId('restock'));
       const id = ctx.emit('cancel', { topic: 'orders.cancel', key: 'o-1', value: { orderId: 'o-1' } });
       ctx.emit('restock', { topic: 'inventory.restock', key: 'o-1', value: { id }, headers: { h: 'v' } });
+      announced.push(ctx.eventId('cancel'));
     });
     await scheduler.addJob({
       id: 'order-1',
@@ -214,6 +217,8 @@ describe('Scheduler runs (fake clock, memory store)', () => {
     ]);
     expect(events[1].value).toEqual({ id: cancelId });
     expect(events[1].headers).toEqual({ h: 'v' });
+    // eventId(kind) names the id emit gives, before or after the emit.
+    expect(announced).toEqual([eventIdFor('order-1', at(5), 'restock'), cancelId]);
   });
 
   it('fails a run that emits one kind twice, and discards events of failed runs', async () => {
