@@ -18,6 +18,9 @@ describe('trigger validation names the camelCase field', () => {
     ['unknown zone', { type: 'date', runDate: '2024-01-01 00:00:00', timezone: 'Mars/Olympus' }, 'timezone'],
     ['bad date string', { type: 'date', runDate: 'tomorrow' }, 'runDate'],
     ['impossible date', { type: 'date', runDate: '2024-02-30 10:00:00' }, 'runDate'],
+    // The toISOString form is parsed without luxon: Date alone would roll these over.
+    ['impossible UTC date', { type: 'date', runDate: '2024-02-30T10:00:00.000Z' }, 'runDate'],
+    ['impossible UTC time', { type: 'date', runDate: '2024-02-10T24:30:00.000Z' }, 'runDate'],
     ['zero interval', { type: 'interval' }, 'seconds'],
     ['negative interval', { type: 'interval', hours: -1 }, 'hours'],
     [
@@ -88,6 +91,16 @@ describe('trigger validation names the camelCase field', () => {
     ],
   ])('%s', (_name, spec, field) => {
     expect(fieldOf(spec)).toBe(field);
+  });
+
+  test.each([
+    ['2024-02-29T23:59:59.999Z', '2024-02-29T23:59:59.999Z'],
+    ['2024-02-29T23:59:59Z', '2024-02-29T23:59:59.000Z'],
+    ['2024-03-01T01:00:00.000+01:00', '2024-03-01T00:00:00.000Z'],
+    ['2024-03-01T00:00:00.000z', '2024-03-01T00:00:00.000Z'],
+  ])('an ISO run date %s fires at %s', (runDate, expected) => {
+    const trigger = triggerFromJSON({ type: 'date', runDate });
+    expect(trigger.getNextFireTime(null, new Date(0))?.toISOString()).toBe(expected);
   });
 
   test('a zone is never silently UTC: a naive date follows the named zone', () => {
