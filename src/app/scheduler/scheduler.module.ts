@@ -52,6 +52,7 @@ function describe(error: unknown): string | undefined {
           maxConcurrency: config.scheduler.maxConcurrency,
           runTimeoutMs: config.scheduler.runTimeoutSeconds * 1000,
           maxPollMs: config.scheduler.maxPollMs,
+          minPollMs: config.scheduler.minPollMs,
           // An action is what a run publishes: bounded like any message the service handles.
           maxActionBytes: config.inbound.maxMessageBytes,
           retryPolicy: {

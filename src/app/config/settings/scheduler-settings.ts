@@ -54,6 +54,17 @@ export class SchedulerSettings {
   @Min(10)
   maxPollMs = 1000;
 
+  /**
+   * Shortest time between looks while jobs fall due one after another: those due within it are
+   * claimed and committed together (fewer, larger transactions), for up to this much lateness.
+   */
+  @Setting('SCHEDULER_MIN_POLL_MS')
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  minPollMs = 20;
+
   /** Retry policy of jobs that set none (a job's `retry` overrides any part): attempts in all. */
   @Setting('SCHEDULER_RETRY_MAX_ATTEMPTS')
   @Type(() => Number)
