@@ -4,6 +4,9 @@ export const ALL_SYSTEMS = ['ours-1', 'ours-3', 'bullmq', 'apscheduler'] as cons
 export const ALL_WORKLOADS = ['herd', 'steady', 'backlog', 'ingest', 'recurring'] as const;
 export type SystemName = (typeof ALL_SYSTEMS)[number];
 export type WorkloadName = (typeof ALL_WORKLOADS)[number];
+/** The scheduling APIs of ours the ingest workload measures (the peers always run theirs). */
+export const ALL_INGEST_APIS = ['library', 'api', 'kafka'] as const;
+export type IngestApi = (typeof ALL_INGEST_APIS)[number];
 
 export interface BenchConfig {
   quick: boolean;
@@ -22,6 +25,7 @@ export interface BenchConfig {
   backlogSeconds: number;
   ingestJobs: number;
   ingestSeconds: number;
+  ingestApis: IngestApi[];
   recurringJobs: number;
   recurringPeriodS: number;
   recurringSeconds: number;
@@ -55,6 +59,8 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --backlog-rate R, --backlog-seconds S   the steady run measured over the backlog (1000, 30)
   --keep-backlog             keep ours' backlog database (bench7_ours_p<N>) for the next run, which reuses it
   --ingest-jobs N, --ingest-seconds S     jobs per ingest API, capped by time (100000, 30)
+  --ingest-apis a,b          ours' ingest APIs to measure: ${ALL_INGEST_APIS.join(',')} (all): Scheduler.addJobs/addJob,
+                             POST /v1/jobs, orders.created from Kafka
   --recurring-jobs N, --recurring-period S, --recurring-seconds S   (10000, 10, 120)
   --drain-timeout S          cut a run off this long after its last due time (600)
   --ours-env KEY=VALUE       extra environment for every replica of the service (repeatable), e.g.
@@ -111,6 +117,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
       'backlog-seconds': { type: 'string' },
       'ingest-jobs': { type: 'string' },
       'ingest-seconds': { type: 'string' },
+      'ingest-apis': { type: 'string' },
       'recurring-jobs': { type: 'string' },
       'recurring-period': { type: 'string' },
       'recurring-seconds': { type: 'string' },
@@ -137,6 +144,8 @@ export function parseFlags(argv: string[]): BenchConfig | null {
   const workloads = (values.workloads?.split(',') ?? [...ALL_WORKLOADS]) as WorkloadName[];
   for (const s of systems) if (!ALL_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}`);
   for (const w of workloads) if (!ALL_WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
+  const ingestApis = (values['ingest-apis']?.split(',') ?? [...ALL_INGEST_APIS]) as IngestApi[];
+  for (const a of ingestApis) if (!ALL_INGEST_APIS.includes(a)) throw new Error(`unknown ingest API ${a}`);
   const persistence = values['redis-persistence'] ?? 'aof-everysec';
   if (persistence !== 'aof-everysec' && persistence !== 'none')
     throw new Error('--redis-persistence: aof-everysec|none');
@@ -155,6 +164,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     backlogSeconds: pick(values['backlog-seconds'], 30, 10, Number),
     ingestJobs: pick(values['ingest-jobs'], 100_000, 10_000, Number),
     ingestSeconds: pick(values['ingest-seconds'], 30, 10, Number),
+    ingestApis,
     recurringJobs: pick(values['recurring-jobs'], 10_000, 2_000, Number),
     recurringPeriodS: pick(values['recurring-period'], 10, 5, Number),
     recurringSeconds: pick(values['recurring-seconds'], 120, 20, Number),

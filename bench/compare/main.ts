@@ -53,7 +53,11 @@ async function main(): Promise<void> {
 
   const allDrivers: SystemDriver[] = config.systems.map((name) => {
     if (name === 'ours-1' || name === 'ours-3')
-      return new OursDriver({ replicas: name === 'ours-1' ? 1 : 3, extraEnv: config.oursEnv });
+      return new OursDriver({
+        replicas: name === 'ours-1' ? 1 : 3,
+        extraEnv: config.oursEnv,
+        ingestApis: config.ingestApis,
+      });
     if (name === 'bullmq') return new BullDriver(redis, config.bullConcurrency);
     return new ApsDriver(python, config.apsThreads);
   });

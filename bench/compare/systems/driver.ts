@@ -51,4 +51,6 @@ export interface IngestResult {
   jobs: number;
   seconds: number;
   jobsPerSec: number;
+  /** CPU milliseconds the service's replica spent per job over the window (ours' service APIs). */
+  replicaCpuMsPerJob?: number;
 }

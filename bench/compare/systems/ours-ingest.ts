@@ -5,6 +5,7 @@ import { SystemClock } from '../../../src/scheduler/clocks/system-clock';
 import type { AddJobInput } from '../../../src/scheduler/job';
 import { Scheduler } from '../../../src/scheduler/scheduler';
 import { createTopics, deleteTopics } from '../kafka';
+import { ProcMeter } from '../proc-meter';
 import type { IngestResult } from './driver';
 import { adminConnection } from '../setup/infra';
 import { postJobs, produceOrders } from './ours-inputs';
@@ -97,6 +98,8 @@ export async function ingestThroughApi(
     async () => {},
     async (service) => {
       await service.ready();
+      const meter = new ProcMeter([{ label: service.label, pid: service.pid, shared: false }]);
+      meter.begin();
       const t = performance.now();
       const n = await postJobs(
         [service],
@@ -110,7 +113,14 @@ export async function ingestThroughApi(
         Date.now() + seconds * 1000,
       );
       const s = (performance.now() - t) / 1000;
-      return { api: 'POST /v1/jobs (64 requests in flight)', jobs: n, seconds: s, jobsPerSec: n / s };
+      const [usage] = meter.end();
+      return {
+        api: 'POST /v1/jobs (64 requests in flight)',
+        jobs: n,
+        seconds: s,
+        jobsPerSec: n / s,
+        replicaCpuMsPerJob: (usage.cpuSeconds * 1000) / Math.max(n, 1),
+      };
     },
   );
 }

@@ -7,6 +7,7 @@ import { dataSourceOptions, runMigrations } from '../../../src/persistence/data-
 import { JOB_INSERT_COLUMNS } from '../../../src/persistence/job-row';
 import { createTopics, deleteTopics, OffsetWatch, readEffects } from '../kafka';
 import { type BenchTopics, type OneShotBlock, type RunPlan } from '../plan';
+import type { IngestApi } from '../flags';
 import type { MeteredProcess } from '../proc-meter';
 import { adminConnection, databaseUrl, recreateDatabase } from '../setup/infra';
 import type { IngestResult, RunningSystem, SystemDriver } from './driver';
@@ -21,6 +22,8 @@ export interface OursOptions {
   replicas: number;
   /** `--ours-env KEY=VALUE`: passed to every replica after the bench's own settings. */
   extraEnv: Record<string, string>;
+  /** `--ingest-apis`: which of the library, `POST /v1/jobs` and Kafka the ingest workload measures. */
+  ingestApis: readonly IngestApi[];
 }
 
 /** A DATETIME literal (UTC); FROM_UNIXTIME stops at 2038 on MariaDB 10.11. */
@@ -235,16 +238,21 @@ export class OursDriver implements SystemDriver {
   }
 
   async ingest(jobs: number, seconds: number, runId: string): Promise<IngestResult[]> {
+    const apis = this.options.ingestApis;
+    const results: IngestResult[] = [];
     await this.loadPending(null);
-    const ds = await this.dataSource(false);
-    const results = await ingestThroughLibrary(ds, jobs, seconds);
-    await this.loadPending(null);
-    const api = await ingestThroughApi(jobs, seconds, runId, this.options.extraEnv);
-    if (api) results.push(api);
-    await this.loadPending(null);
-    const kafka = await ingestThroughKafka(jobs, seconds, runId, this.options.extraEnv);
-    if (kafka) results.push(kafka);
-    await this.loadPending(null);
+    if (apis.includes('library')) {
+      results.push(...(await ingestThroughLibrary(await this.dataSource(false), jobs, seconds)));
+      await this.loadPending(null);
+    }
+    if (apis.includes('api')) {
+      results.push(await ingestThroughApi(jobs, seconds, runId, this.options.extraEnv));
+      await this.loadPending(null);
+    }
+    if (apis.includes('kafka')) {
+      results.push(await ingestThroughKafka(jobs, seconds, runId, this.options.extraEnv));
+      await this.loadPending(null);
+    }
     return results;
   }
 

@@ -19,8 +19,10 @@ export async function ingest(
   for (const driver of drivers.filter((d) => d.name !== 'ours-3')) {
     for (const r of await driver.ingest(jobs, seconds, ctx.runId)) {
       rows.push({ system: driver.name, ...r });
+      const cpu =
+        r.replicaCpuMsPerJob === undefined ? '' : `, replica CPU ${r.replicaCpuMsPerJob.toFixed(3)} ms/job`;
       ctx.log(
-        `  ${driver.name} ${r.api}: ${Math.round(r.jobsPerSec)} jobs/s (${r.jobs} in ${r.seconds.toFixed(1)} s)`,
+        `  ${driver.name} ${r.api}: ${Math.round(r.jobsPerSec)} jobs/s (${r.jobs} in ${r.seconds.toFixed(1)} s${cpu})`,
       );
     }
   }
