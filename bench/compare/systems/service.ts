@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
 import { databaseUrl, kafkaBrokers, repoRoot } from '../setup/infra';
@@ -45,7 +45,32 @@ export interface ServiceOptions {
   extraEnv: Record<string, string>;
 }
 
-const BASE_PORT = 39_600;
+/** BENCH_SERVICE_PORT_BASE: the first replica's port (benches run side by side need their own). */
+const BASE_PORT = Number(process.env.BENCH_SERVICE_PORT_BASE ?? 39_600);
+
+/**
+ * Whether `pid` holds the socket listening on 127.0.0.1:`port` (Linux /proc): a port another
+ * bench's replica already holds answers /health/ready too, while ours exits with EADDRINUSE.
+ */
+function listensOn(pid: number, port: number): boolean {
+  try {
+    const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const inodes = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f[1]?.endsWith(hexPort) && f[3] === '0A')
+      .map((f) => `socket:[${f[9]}]`);
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.includes(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return true; // no /proc: cannot tell
+  }
+}
 
 /** Replicas still running: killed if the bench itself exits (a crash must not leave them behind). */
 const live = new Set<ChildProcess>();
@@ -133,8 +158,14 @@ export class ServiceProcess {
         throw new Error(`${this.label} exited with ${this.exited} before ready:\n${this.stderrTail}`);
       try {
         const response = await fetch(`${this.url}/health/ready`);
-        if (response.status === 200) return;
-      } catch {
+        if (response.status === 200) {
+          if (listensOn(this.pid, this.port)) return;
+          throw new Error(
+            `${this.label}: port ${this.port} answers but another process holds it (set BENCH_SERVICE_PORT_BASE)`,
+          );
+        }
+      } catch (error) {
+        if (error instanceof Error && error.message.includes('BENCH_SERVICE_PORT_BASE')) throw error;
         // not listening yet
       }
       await sleep(250);
