@@ -12,6 +12,7 @@ import { ProblemFilter } from './problem/problem.filter';
 import { flattenValidationErrors, RequestValidationError } from './problem/request-errors';
 import { AdminThrottlerGuard } from './security/admin-throttler.guard';
 import { ApiKeyGuard } from './security/api-key.guard';
+import { HitLogThrottlerStorage } from './security/hit-log-throttler-storage';
 import { SchedulerStateController } from './scheduler/scheduler-state.controller';
 import { TriggersController } from './triggers/triggers.controller';
 
@@ -38,6 +39,7 @@ function createValidationPipe(): ValidationPipe {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         throttlers: [{ ttl: 60_000, limit: config.admin.rateLimitPerMinute }],
+        storage: new HitLogThrottlerStorage(),
       }),
     }),
   ],
