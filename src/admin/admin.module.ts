@@ -1,9 +1,10 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module, type ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 
 import { AppConfig } from '../app/config/app-config';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { SchemaFirstValidationPipe } from './http/body-schema';
 import { DeadRunsController } from './dead-runs/dead-runs.controller';
 import { AdminJobsService } from './jobs/admin-jobs.service';
 import { JobsController } from './jobs/jobs.controller';
@@ -16,9 +17,12 @@ import { HitLogThrottlerStorage } from './security/hit-log-throttler-storage';
 import { SchedulerStateController } from './scheduler/scheduler-state.controller';
 import { TriggersController } from './triggers/triggers.controller';
 
-/** The strict body/query validation every route gets: unknown fields refused, types not coerced. */
+/**
+ * The strict body/query validation every route gets: unknown fields refused, types not coerced; a
+ * body DTO with a @BodySchema shortcut is checked by that first (see body-schema.ts).
+ */
 function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new SchemaFirstValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

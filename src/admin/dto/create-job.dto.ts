@@ -18,6 +18,7 @@ import {
 
 import { MAX_JOB_ID_LENGTH, type RetryPolicyInput } from '../../scheduler';
 import { IsIsoInstant } from '../../orders/dto/iso-instant';
+import { BodySchema } from '../http/body-schema';
 import { TRIGGER_SCHEMA } from './trigger.schema';
 import { ActionDto } from './action.dto';
 import { OptionalNotNull, PRINTABLE } from './validators';
@@ -127,6 +128,46 @@ class JobOptionsDto {
   max_instances?: number;
 }
 
+const POSITIVE_OR_NULL = { type: ['number', 'null'], exclusiveMinimum: 0 };
+const MAX_INSTANCES = { type: 'integer', minimum: 1, maximum: 1000 };
+const INSTANT_OR_NULL = { type: ['string', 'null'], isoInstant: true };
+const PRESENT_BOOLEAN = { type: 'boolean' };
+
+/**
+ * The shortcut schema of CreateJobDto (see BodySchema): never wider than the decorators below and
+ * on JobOptionsDto. The trigger and the retry policy are any object here as there: the engine
+ * reads them and names their fields.
+ */
+@BodySchema({
+  type: 'object',
+  required: ['trigger', 'action'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: MAX_JOB_ID_LENGTH, printable: true },
+    name: { type: 'string', maxLength: 255 },
+    trigger: { type: 'object' },
+    action: {
+      type: 'object',
+      required: ['handler'],
+      additionalProperties: false,
+      properties: {
+        handler: { type: 'string', minLength: 1, maxLength: 100, printable: true },
+        args: {},
+      },
+    },
+    paused: PRESENT_BOOLEAN,
+    replaceExisting: PRESENT_BOOLEAN,
+    replace_existing: PRESENT_BOOLEAN,
+    coalesce: PRESENT_BOOLEAN,
+    misfireGraceTime: POSITIVE_OR_NULL,
+    misfire_grace_time: POSITIVE_OR_NULL,
+    maxInstances: MAX_INSTANCES,
+    max_instances: MAX_INSTANCES,
+    retry: { type: ['object', 'null'] },
+    nextRunTime: INSTANT_OR_NULL,
+    next_run_time: INSTANT_OR_NULL,
+  },
+})
 export class CreateJobDto extends JobOptionsDto {
   @ApiPropertyOptional({
     description: 'Caller-chosen id (default: a UUID)',
