@@ -77,6 +77,7 @@ export class OutboxRelay {
   private abort = new AbortController();
   private loopDone: Promise<void> | null = null;
   private wakeUp: AbortController | null = null;
+  private wakeRequested = false;
   private lastPrune: number;
   private lastCount = Number.NEGATIVE_INFINITY;
   private readonly state = {
@@ -154,9 +155,13 @@ export class OutboxRelay {
     return this.options.leadership ?? SOLE_RELAY;
   }
 
-  /** Look now instead of at the end of the poll sleep (e.g. a run just committed events). */
+  /**
+   * Look now instead of at the end of the poll sleep (e.g. a run just committed events). A wake
+   * during a round is kept for the sleep after it: the round's last read may have missed those rows.
+   */
   wake(): void {
-    this.wakeUp?.abort();
+    if (this.wakeUp) this.wakeUp.abort();
+    else this.wakeRequested = true;
   }
 
   /**
@@ -360,6 +365,10 @@ export class OutboxRelay {
   }
 
   private async idle(signal: AbortSignal, ms: number): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return;
+    }
     this.wakeUp = new AbortController();
     const wake = AbortSignal.any([signal, this.wakeUp.signal]);
     await sleep(ms, wake);

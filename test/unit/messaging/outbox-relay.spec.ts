@@ -166,4 +166,30 @@ describe('OutboxRelay', () => {
     await until(() => bus.published.length === 1);
     await relay.stop();
   });
+
+  it('a wake() while a round is publishing is not lost: the events committed meanwhile go at once', async () => {
+    const { store, bus, relay } = setup({ pollMs: 60_000 });
+    let release!: () => void;
+    const publishing = new Promise<void>((resolve) => (release = resolve));
+    const publish = bus.publish.bind(bus);
+    let entered = false;
+    bus.publish = async (messages) => {
+      entered = true;
+      await publishing;
+      return publish(messages);
+    };
+    await store.append([event(1)]);
+    relay.start();
+    try {
+      // The round read event 1 (a short read: drained) and is waiting on the broker's ack.
+      await until(() => entered);
+      await store.append([event(2)]);
+      relay.wake();
+      release();
+      await until(() => bus.published.length === 2);
+      expect(bus.published.map((m) => JSON.parse(String(m.value)).n)).toEqual([1, 2]);
+    } finally {
+      await relay.stop();
+    }
+  });
 });
