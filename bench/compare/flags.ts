@@ -57,7 +57,7 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --steady-probe-below N     a system missing the lowest rate is tried at half of it, up to N times (2)
   --backlog-sizes a,b        far-future jobs pending during the backlog runs (0,5000000: p99 with 5M vs none)
   --backlog-rate R, --backlog-seconds S   the steady run measured over the backlog (1000, 30)
-  --keep-backlog             keep ours' backlog database (bench7_ours_p<N>) for the next run, which reuses it
+  --keep-backlog             keep ours' backlog database (bench7_ours_p<N>) for the next run, which reuses it; runs without the backlog workload leave it alone
   --ingest-jobs N, --ingest-seconds S     jobs per ingest API, capped by time (100000, 30)
   --ingest-apis a,b          ours' ingest APIs to measure: ${ALL_INGEST_APIS.join(',')} (all): Scheduler.addJobs/addJob,
                              POST /v1/jobs, orders.created from Kafka

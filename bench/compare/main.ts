@@ -143,11 +143,14 @@ async function main(): Promise<void> {
   } finally {
     for (const d of allDrivers) await d.close().catch(() => {});
     await redis.stop();
-    const backlogs = config.keepBacklog
-      ? []
-      : config.backlogSizes
-          .filter((n) => n > 0)
-          .map((count) => oursDatabase({ prefix: '', count, startMs: 0, perSec: 1 }));
+    // Only a run that measured the backlog drops its databases: a run of other workloads leaves
+    // the one a previous `--keep-backlog` run kept for the next.
+    const backlogs =
+      config.keepBacklog || !config.workloads.includes('backlog')
+        ? []
+        : config.backlogSizes
+            .filter((n) => n > 0)
+            .map((count) => oursDatabase({ prefix: '', count, startMs: 0, perSec: 1 }));
     for (const db of [OURS_DATABASE, 'bench7_aps', ...backlogs]) await dropDatabase(db).catch(() => {});
     await deleteStaleTopics().catch(() => 0);
     if (config.ownInfra) stopOwnInfra();
