@@ -11,6 +11,7 @@ export interface MachineFacts {
   node: string;
   mariadb: string;
   innodbFlushLogAtTrxCommit: string;
+  innodbBufferPoolMiB: number;
   fsync: { p50Ms: number; p99Ms: number; samples: number; dir: string };
   loadAverageAtStart: number[];
   loadAverageAtEnd?: number[];
@@ -50,8 +51,10 @@ export function measureFsync(samples = 200): MachineFacts['fsync'] {
 export async function machineFacts(): Promise<MachineFacts> {
   const c = await adminConnection();
   try {
-    const [rows] = await c.query('SELECT VERSION() AS v, @@innodb_flush_log_at_trx_commit AS f');
-    const [{ v, f }] = rows as { v: string; f: number }[];
+    const [rows] = await c.query(
+      'SELECT VERSION() AS v, @@innodb_flush_log_at_trx_commit AS f, @@innodb_buffer_pool_size AS b',
+    );
+    const [{ v, f, b }] = rows as { v: string; f: number; b: number | string }[];
     return {
       cores: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -59,6 +62,7 @@ export async function machineFacts(): Promise<MachineFacts> {
       node: process.version,
       mariadb: v,
       innodbFlushLogAtTrxCommit: String(f),
+      innodbBufferPoolMiB: Math.round(Number(b) / 2 ** 20),
       fsync: measureFsync(),
       loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
     };

@@ -230,7 +230,7 @@ function report(
     `## Results (${config.quick ? 'quick' : 'full'} run, ${new Date().toISOString()}, ${minutes.toFixed(1)} min${final ? '' : ', partial: written after each workload'})`,
     '',
     `Machine: ${facts.cores} cores (${facts.cpuModel}), ${facts.memoryGiB} GiB, Node ${facts.node}, MariaDB ${facts.mariadb} ` +
-      `(innodb_flush_log_at_trx_commit=${facts.innodbFlushLogAtTrxCommit}), fdatasync p50 ${facts.fsync.p50Ms.toFixed(2)} ms / p99 ${facts.fsync.p99Ms.toFixed(2)} ms; ` +
+      `(innodb_flush_log_at_trx_commit=${facts.innodbFlushLogAtTrxCommit}, buffer pool ${facts.innodbBufferPoolMiB} MiB), fdatasync p50 ${facts.fsync.p50Ms.toFixed(2)} ms / p99 ${facts.fsync.p99Ms.toFixed(2)} ms; ` +
       `load average ${facts.loadAverageAtStart.join(' ')} at start, ${facts.loadAverageAtEnd?.join(' ')} at end.`,
     `Peers: APScheduler ${versions.apscheduler} (SQLAlchemy ${versions.sqlalchemy}), BullMQ ${versions.bullmq} on ${versions.redis.split(' ').slice(0, 3).join(' ')} (persistence: ${versions.redisPersistence}).`,
     ...(scaled.length ? ['', `Scaled: ${scaled.join('; ')}.`] : []),
