@@ -3,13 +3,23 @@
 // scheduled, fired and cancelled; recurring jobs; a retention pass every few cycles. Time moves
 // only through the FakeClock.
 
-import type { CommandsService } from '../../src/commands/commands.service';
+import { CommandsService } from '../../src/commands/commands.service';
 import type { SchedulerCommandDto } from '../../src/commands/dto/scheduler-command.dto';
+import type { ProcessedCommands } from '../../src/commands/processed-commands';
 import type { InboundMessage } from '../../src/messaging/inbound/inbound-message';
+import { registerPublishHandler } from '../../src/messaging/publish-handler';
 import type { OrderCreatedDto, OrderPaidDto } from '../../src/orders/dto/order-events.dto';
-import type { OrdersService } from '../../src/orders/orders.service';
-import type { RetentionLoop, TableReport } from '../../src/app/retention/retention-loop';
-import type { FakeClock, Scheduler } from '../../src/scheduler';
+import { ORDER_TIMEOUT_HANDLER } from '../../src/orders/order-state';
+import type { OrderStates } from '../../src/orders/order-states';
+import { orderTimeoutHandler } from '../../src/orders/order-timeout';
+import { OrdersService } from '../../src/orders/orders.service';
+import {
+  RetentionLoop,
+  type RetentionLoopOptions,
+  type TableReport,
+} from '../../src/app/retention/retention-loop';
+import { retentionTasks, type RetentionSettings } from '../../src/app/retention/retention-tasks';
+import type { FakeClock, JobStore, Scheduler } from '../../src/scheduler';
 
 export const RETENTION_TABLES = ['scheduler_job_runs', 'order_states', 'processed_commands'] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
@@ -47,6 +57,80 @@ export interface MonthResult {
   written: TableCounts;
   /** Orders kept pending for the whole month (a timeout longer than the month). */
   pendingOrders: string[];
+}
+
+export const MONTH_START = new Date('2030-03-01T00:00:00.000Z');
+export const DAY_MS = 86_400_000;
+
+/** The retention both tiers' months run with. */
+export const MONTH_RETENTION: RetentionSettings = {
+  runHistoryDays: 7,
+  runHistoryKeepLast: 50,
+  orderStatesDays: 7,
+  processedCommandsDays: 3,
+};
+
+/**
+ * The services a month drives, over whichever stores the tier uses: registers the order timeout,
+ * noop and publish handlers on `scheduler` (before it starts) and builds orders, commands and retention.
+ */
+export function monthServices(
+  scheduler: Scheduler,
+  clock: FakeClock,
+  stores: { jobs: JobStore; states: OrderStates; processed: ProcessedCommands },
+  retention: RetentionLoopOptions,
+): Pick<MonthWorld, 'orders' | 'commands' | 'retention'> {
+  const { jobs, states, processed } = stores;
+  scheduler.registerHandler(
+    ORDER_TIMEOUT_HANDLER,
+    orderTimeoutHandler({ cancel: 'c', restock: 'r', latePayment: 'l' }, states, clock),
+  );
+  scheduler.registerHandler('noop', () => undefined);
+  registerPublishHandler(scheduler);
+  return {
+    orders: new OrdersService(scheduler, states, clock, {
+      defaultTimeoutSeconds: 1800,
+      latePaymentTopic: 'l',
+    }),
+    commands: new CommandsService(scheduler, processed, clock),
+    retention: new RetentionLoop(retentionTasks(MONTH_RETENTION, jobs, states, processed), clock, retention),
+  };
+}
+
+/** A job firing once a day: fewer runs in the age than keep-last, so its whole month stays. */
+export async function addDailyReport(scheduler: Scheduler): Promise<void> {
+  await scheduler.addJob({
+    id: 'daily-report',
+    trigger: { type: 'interval', days: 1, startDate: MONTH_START.toISOString() },
+    action: { handler: 'noop' },
+  });
+}
+
+/**
+ * Each table ends the month holding about its retention days of traffic (plus the orders pending
+ * all month), never held more once it filled up, and lost exactly what the passes pruned.
+ */
+export function expectTablesLevel(month: MonthResult, options: MonthOptions): void {
+  const days: Record<RetentionTable, number> = {
+    scheduler_job_runs: MONTH_RETENTION.runHistoryDays,
+    order_states: MONTH_RETENTION.orderStatesDays,
+    processed_commands: MONTH_RETENTION.processedCommandsDays,
+  };
+  const end = month.daily[month.daily.length - 1];
+  const totals = passTotals(month.passes);
+  for (const table of RETENTION_TABLES) {
+    const perDay = month.written[table] / options.days;
+    // Rows are deleted once older than the retention, at the next pass: between `days` and
+    // `days + 0.25` days of traffic stay (passes every 6 h), plus the orders pending all month.
+    const pending = table === 'order_states' ? month.pendingOrders.length : 0;
+    expect({ table, rows: end[table] }).toEqual({ table, rows: expect.any(Number) });
+    expect(end[table]).toBeGreaterThanOrEqual(Math.floor(perDay * (days[table] - 0.1)));
+    expect(end[table]).toBeLessThanOrEqual(Math.ceil(perDay * (days[table] + 0.35)) + pending);
+    // Level: the last two weeks never hold more than the first day after the table filled up.
+    const settled = month.daily.slice(days[table] + 1).map((c) => c[table]);
+    expect(Math.max(...settled)).toBeLessThanOrEqual(Math.ceil(perDay * (days[table] + 0.35)) + pending);
+    expect(totals[table].rows + end[table]).toBe(month.written[table]);
+  }
 }
 
 let offset = 0;

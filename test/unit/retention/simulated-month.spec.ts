@@ -1,16 +1,15 @@
-import { RetentionLoop } from '../../../src/app/retention/retention-loop';
-import { retentionTasks, type RetentionSettings } from '../../../src/app/retention/retention-tasks';
-import { CommandsService } from '../../../src/commands/commands.service';
 import { MemoryProcessedCommands } from '../../../src/commands/processed-commands';
-import { registerPublishHandler } from '../../../src/messaging/publish-handler';
 import { SOLE_RELAY } from '../../../src/messaging/relay-leadership';
-import { ORDER_TIMEOUT_HANDLER } from '../../../src/orders/order-state';
 import { MemoryOrderStates } from '../../../src/orders/order-states';
-import { orderTimeoutHandler } from '../../../src/orders/order-timeout';
-import { OrdersService } from '../../../src/orders/orders.service';
 import { FakeClock, MemoryJobStore, Scheduler } from '../../../src/scheduler';
 import {
+  addDailyReport,
   commandEventId,
+  DAY_MS,
+  expectTablesLevel,
+  MONTH_RETENTION,
+  MONTH_START,
+  monthServices,
   orderCreated,
   orderId,
   orderPaid,
@@ -29,14 +28,6 @@ import {
 // leaves room for the shared, loaded 2-core machine.
 jest.setTimeout(120_000);
 
-const START = new Date('2030-03-01T00:00:00.000Z');
-const DAY = 86_400_000;
-const SETTINGS: RetentionSettings = {
-  runHistoryDays: 7,
-  runHistoryKeepLast: 50,
-  orderStatesDays: 7,
-  processedCommandsDays: 3,
-};
 const MONTH: MonthOptions = {
   days: 30,
   cycleMinutes: 60,
@@ -48,35 +39,22 @@ const MONTH: MonthOptions = {
 
 function memoryWorld(): MonthWorld & { store: MemoryJobStore; states: MemoryOrderStates } {
   // Fewer event-loop turns per timer than the default 50: the memory store's chains are short.
-  const clock = new FakeClock(START, 20);
+  const clock = new FakeClock(MONTH_START, 20);
   const store = new MemoryJobStore({ clock });
   // A single replica hears about every add: a long poll keeps a month to a few thousand loop ticks.
   const scheduler = new Scheduler({ store, clock, owner: 'r1', maxPollMs: 6 * 3_600_000 });
   const states = new MemoryOrderStates();
   const processed = new MemoryProcessedCommands();
-  scheduler.registerHandler(
-    ORDER_TIMEOUT_HANDLER,
-    orderTimeoutHandler({ cancel: 'c', restock: 'r', latePayment: 'l' }, states, clock),
+  const services = monthServices(
+    scheduler,
+    clock,
+    { jobs: store, states, processed },
+    { batchSize: 50, pauseMs: 0, intervalMs: 600_000, leadership: SOLE_RELAY },
   );
-  scheduler.registerHandler('noop', () => undefined);
-  registerPublishHandler(scheduler);
-  const orders = new OrdersService(scheduler, states, clock, {
-    defaultTimeoutSeconds: 1800,
-    latePaymentTopic: 'l',
-  });
-  const commands = new CommandsService(scheduler, processed, clock);
-  const retention = new RetentionLoop(retentionTasks(SETTINGS, store, states, processed), clock, {
-    batchSize: 50,
-    pauseMs: 0,
-    intervalMs: 600_000,
-    leadership: SOLE_RELAY,
-  });
   return {
+    ...services,
     clock,
     scheduler,
-    orders,
-    commands,
-    retention,
     store,
     states,
     settle: () => clock.settle(),
@@ -94,12 +72,7 @@ describe('retention over a simulated month (memory stores, FakeClock)', () => {
 
   beforeAll(async () => {
     world = memoryWorld();
-    // Fires once a day: fewer runs in the age than keep-last, so its whole month stays.
-    await world.scheduler.addJob({
-      id: 'daily-report',
-      trigger: { type: 'interval', days: 1, startDate: START.toISOString() },
-      action: { handler: 'noop' },
-    });
+    await addDailyReport(world.scheduler);
     await world.scheduler.start();
     month = await runMonth(world, MONTH);
   });
@@ -109,26 +82,9 @@ describe('retention over a simulated month (memory stores, FakeClock)', () => {
   });
 
   it('keeps each table at about its retention days of traffic, level from the first week on', () => {
-    const days: Record<string, number> = {
-      scheduler_job_runs: SETTINGS.runHistoryDays,
-      order_states: SETTINGS.orderStatesDays,
-      processed_commands: SETTINGS.processedCommandsDays,
-    };
+    expectTablesLevel(month, MONTH);
     const end = month.daily[month.daily.length - 1];
     const totals = passTotals(month.passes);
-    for (const table of RETENTION_TABLES) {
-      const perDay = month.written[table] / MONTH.days;
-      // Rows are deleted once older than the retention, at the next pass (every 6 h): between
-      // `days` and `days + 0.25` days of traffic stay, plus the orders pending all month.
-      const pending = table === 'order_states' ? month.pendingOrders.length : 0;
-      expect({ table, rows: end[table] }).toEqual({ table, rows: expect.any(Number) });
-      expect(end[table]).toBeGreaterThanOrEqual(Math.floor(perDay * (days[table] - 0.1)));
-      expect(end[table]).toBeLessThanOrEqual(Math.ceil(perDay * (days[table] + 0.35)) + pending);
-      // Level: the last two weeks never hold more than the first day after the table filled up.
-      const settled = month.daily.slice(days[table] + 1).map((c) => c[table]);
-      expect(Math.max(...settled)).toBeLessThanOrEqual(Math.ceil(perDay * (days[table] + 0.35)) + pending);
-      expect(totals[table].rows + end[table]).toBe(month.written[table]);
-    }
     console.info(
       `simulated month (memory): written ${JSON.stringify(month.written)}, at the end ${JSON.stringify(end)}, ` +
         `pruned ${JSON.stringify(totals)}, daily ${JSON.stringify(month.daily.map((d) => Object.values(d)))}`,
@@ -149,7 +105,7 @@ describe('retention over a simulated month (memory stores, FakeClock)', () => {
     expect(await world.store.getJob('reused-id')).toBeNull();
     const paidOrder = orderId(yesterday, 0);
     const created = world.orders.stats.created.duplicate;
-    await world.orders.handleCreated([orderCreated(paidOrder, new Date(now - DAY), 1800)]);
+    await world.orders.handleCreated([orderCreated(paidOrder, new Date(now - DAY_MS), 1800)]);
     expect(world.orders.stats.created.duplicate).toBe(created + 1);
     expect(await world.orders.getStatus(paidOrder)).toBe('paid');
   });
@@ -174,11 +130,13 @@ describe('retention over a simulated month (memory stores, FakeClock)', () => {
   it('keeps the newest runs of a job beyond the age (keep-last); a frequent job keeps only the age', async () => {
     const daily = await world.store.getRunHistory('daily-report', 1000);
     expect(daily.length).toBeGreaterThanOrEqual(MONTH.days);
-    expect(Math.min(...daily.map((r) => r.scheduledAt.getTime()))).toBe(START.getTime());
+    expect(Math.min(...daily.map((r) => r.scheduledAt.getTime()))).toBe(MONTH_START.getTime());
     const frequent = await world.store.getRunHistory('recurring-0', 10_000);
     const oldest = Math.min(...frequent.map((r) => r.scheduledAt.getTime()));
-    expect(world.clock.now().getTime() - oldest).toBeLessThanOrEqual((SETTINGS.runHistoryDays + 0.25) * DAY);
-    expect(frequent.length).toBeGreaterThan(SETTINGS.runHistoryKeepLast);
+    expect(world.clock.now().getTime() - oldest).toBeLessThanOrEqual(
+      (MONTH_RETENTION.runHistoryDays + 0.25) * DAY_MS,
+    );
+    expect(frequent.length).toBeGreaterThan(MONTH_RETENTION.runHistoryKeepLast);
   });
 
   it('prunes in batches of the batch size, every table in every pass', () => {
