@@ -1,15 +1,6 @@
-import type { FakeClock } from '../../src/scheduler/clocks/fake-clock';
-import type { JobStore } from '../../src/scheduler/ports/job-store';
-import { Scheduler } from '../../src/scheduler/scheduler';
+import type { Scheduler } from '../../src/scheduler/scheduler';
 import { eventually } from '../support/eventually';
-
-/** What the grid contract needs of a store: a fresh one on a shared fake clock, and another view of it. */
-export interface GridSubject {
-  clock: FakeClock;
-  /** A store over the suite's (empty) storage; each call is one more replica's store instance. */
-  openStore(): Promise<JobStore>;
-  teardown(): Promise<void>;
-}
+import { useReplicas, type ReplicaStores } from './replica-stores';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -19,27 +10,10 @@ const HOUR = 60 * MINUTE;
  * creation + interval) and the anchor is stored, so pause/resume, a restart and another replica
  * all keep the grid. Run against the memory store (unit) and MySQL (integration).
  */
-export function describeIntervalGridContract(label: string, setup: () => Promise<GridSubject>): void {
+export function describeIntervalGridContract(label: string, setup: () => Promise<ReplicaStores>): void {
   describe(`${label}: interval grid anchored at creation, durably`, () => {
-    let subject: GridSubject;
-    const schedulers: Scheduler[] = [];
-
-    beforeEach(async () => {
-      subject = await setup();
-    });
-    afterEach(async () => {
-      for (const s of schedulers.splice(0)) if (s.running) await s.shutdown({ wait: false });
-      await subject.teardown();
-    });
-
-    async function replica(owner: string): Promise<Scheduler> {
-      const store = await subject.openStore();
-      // Polls a minute apart: the test moves the fake clock hours, and each poll is a loop turn.
-      const scheduler = new Scheduler({ store, clock: subject.clock, owner, maxPollMs: 60_000 });
-      scheduler.registerHandler('tick', () => undefined);
-      schedulers.push(scheduler);
-      return scheduler;
-    }
+    const subject = useReplicas(setup);
+    const replica = (owner: string): Promise<Scheduler> => subject.replica(owner);
 
     it('keeps the grid through pause/resume on another replica and a restart', async () => {
       const { clock } = subject;

@@ -1,18 +1,9 @@
-import type { FakeClock } from '../../src/scheduler/clocks/fake-clock';
 import { JobOwnershipError } from '../../src/scheduler/definitions/errors';
 import { parseJobDefinition, type JobDefinition } from '../../src/scheduler/definitions/job-definition';
 import { reconcileJobs, type ReconcileReport } from '../../src/scheduler/definitions/reconcile';
-import type { JobStore } from '../../src/scheduler/ports/job-store';
-import { Scheduler } from '../../src/scheduler/scheduler';
+import type { Scheduler } from '../../src/scheduler/scheduler';
 import { eventually } from '../support/eventually';
-
-/** What the contract needs: shared storage on a fake clock, opened as many times as there are replicas. */
-export interface DefinitionsSubject {
-  clock: FakeClock;
-  /** Another replica's store over the suite's storage (empty at the start of each test). */
-  openStore(): Promise<JobStore>;
-  teardown(): Promise<void>;
-}
+import { useReplicas, type ReplicaStores } from './replica-stores';
 
 const MINUTE = 60_000;
 
@@ -41,29 +32,10 @@ const V2 = (): JobDefinition[] =>
  * redeploy with changes, removal, ownership, versions and replicas starting together. Run against
  * the memory store (unit) and MariaDB (integration). The clock starts at 2030-01-01T00:00:00Z.
  */
-export function describeJobDefinitionsContract(
-  label: string,
-  setup: () => Promise<DefinitionsSubject>,
-): void {
+export function describeJobDefinitionsContract(label: string, setup: () => Promise<ReplicaStores>): void {
   describe(`${label}: defined jobs reconciled into the store`, () => {
-    let subject: DefinitionsSubject;
-    const schedulers: Scheduler[] = [];
-
-    beforeEach(async () => {
-      subject = await setup();
-    });
-    afterEach(async () => {
-      for (const s of schedulers.splice(0)) if (s.running) await s.shutdown({ wait: false });
-      await subject.teardown();
-    });
-
-    async function replica(owner: string): Promise<Scheduler> {
-      const store = await subject.openStore();
-      const scheduler = new Scheduler({ store, clock: subject.clock, owner, maxPollMs: 60_000 });
-      scheduler.registerHandler('tick', () => undefined);
-      schedulers.push(scheduler);
-      return scheduler;
-    }
+    const subject = useReplicas(setup);
+    const replica = (owner: string): Promise<Scheduler> => subject.replica(owner);
 
     const reconcile = async (
       s: Scheduler,

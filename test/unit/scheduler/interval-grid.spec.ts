@@ -1,15 +1,9 @@
-import { FakeClock } from '../../../src/scheduler/clocks/fake-clock';
-import { MemoryJobStore } from '../../../src/scheduler/memory/memory-job-store';
 import { describeIntervalGridContract } from '../../contract/interval-grid.contract';
+import { memoryReplicaStores } from '../../contract/replica-stores';
 import { createHarness, iso } from './harness';
 
 // The memory store is shared storage for every "replica" of a test: one instance, opened once.
-describeIntervalGridContract('MemoryJobStore', async () => {
-  const clock = new FakeClock('2030-01-01T16:09:53.848Z');
-  const store = new MemoryJobStore({ clock });
-  await store.start();
-  return { clock, openStore: () => Promise.resolve(store), teardown: () => store.stop() };
-});
+describeIntervalGridContract('MemoryJobStore', () => memoryReplicaStores('2030-01-01T16:09:53.848Z'));
 
 describe('interval anchoring edge cases', () => {
   test('a job stored before anchoring existed keeps its grid through a pause (anchored at its next run)', async () => {
