@@ -1,14 +1,12 @@
 import { Backoff } from '../scheduler/backoff';
 import type { Clock, OutboxStore, StoredOutboxEvent } from '../scheduler';
-import { PublishError } from './errors';
 import type { EventBus } from './event-bus';
 import { silentLogger, type MessagingLogger } from './logger';
 import { describeError, sleep } from './sleep';
 import type { MessagingTelemetry } from './telemetry';
-import { toBusMessage } from './outbox-wire-format';
 import { RelayPipeline } from './relay-pipeline';
 import { SOLE_RELAY, type RelayLeadership } from './relay-leadership';
-import { deadLetterNotice, type IsolatedTopic, TopicIsolation } from './topic-isolation';
+import { IsolatingPublisher } from './isolating-publisher';
 
 export interface OutboxRelayOptions {
   /** Events fetched and published per batch (OUTBOX_BATCH_SIZE). */
@@ -68,11 +66,12 @@ export interface OutboxRelayStatus {
  * (or a failed mark) between publish and mark publishes the same events, with the same eventId,
  * again. Transient failures back off and retry forever; the backlog simply waits in the store.
  * A topic that refuses its events for a reason retrying will not fix soon is isolated (the other
- * topics keep flowing), retried on its own, and its events are dead-lettered after a while.
+ * topics keep flowing), retried on its own, and its events are dead-lettered after a while
+ * (IsolatingPublisher).
  */
 export class OutboxRelay {
   private readonly backoff: Backoff;
-  private readonly isolation: TopicIsolation;
+  private readonly isolating: IsolatingPublisher;
   private readonly pipeline: RelayPipeline;
   private abort = new AbortController();
   private loopDone: Promise<void> | null = null;
@@ -87,31 +86,41 @@ export class OutboxRelay {
     failingSince: null as Date | null,
     lastError: null as string | null,
     relayed: 0,
-    deadLettered: 0,
   };
 
   constructor(
     private readonly store: OutboxStore,
-    private readonly bus: Pick<EventBus, 'publish'>,
+    bus: Pick<EventBus, 'publish'>,
     private readonly clock: Clock,
     private readonly options: OutboxRelayOptions,
     private readonly telemetry?: MessagingTelemetry,
     private readonly logger: MessagingLogger = silentLogger,
   ) {
     this.backoff = new Backoff(options.backoffBaseMs ?? 200, options.backoffMaxMs ?? 10_000);
-    this.isolation = new TopicIsolation(
-      options.isolatedRetryBaseMs ?? 1000,
-      options.isolatedRetryMaxMs ?? 30_000,
+    this.isolating = new IsolatingPublisher(
+      store,
+      bus,
+      clock,
+      {
+        batchSize: options.batchSize,
+        deadLetterAfterMs: options.deadLetterAfterMs ?? 300_000,
+        deadLetterTopic: options.deadLetterTopic ?? 'scheduler.dead-letter',
+        retryBaseMs: options.isolatedRetryBaseMs ?? 1000,
+        retryMaxMs: options.isolatedRetryMaxMs ?? 30_000,
+      },
+      (events, started) => this.markSent(events, started),
+      telemetry,
+      logger,
     );
     this.lastPrune = clock.now().getTime();
     this.pipeline = new RelayPipeline(
       {
         fetch: (inFlight) =>
           this.store.fetchUnsent(options.batchSize, {
-            excludeTopics: this.isolation.names(),
+            excludeTopics: this.isolating.isolatedTopics(),
             excludeIds: inFlight,
           }),
-        publish: (events) => this.publishIsolating(events),
+        publish: (events) => this.isolating.publish(events),
         markSent: (events, started) => this.markSent(events, started),
       },
       {
@@ -170,17 +179,21 @@ export class OutboxRelay {
    */
   async relayOnce(): Promise<number> {
     const events = await this.store.fetchUnsent(this.options.batchSize, {
-      excludeTopics: this.isolation.names(),
+      excludeTopics: this.isolating.isolatedTopics(),
     });
     if (events.length === 0) return 0;
     const started = Date.now();
-    const published = await this.publishIsolating(events);
+    const published = await this.isolating.publish(events);
     await this.markSent(published, started);
     return events.length;
   }
 
   status(): OutboxRelayStatus {
-    return { ...this.state, isolatedTopics: this.isolation.names() };
+    return {
+      ...this.state,
+      deadLettered: this.isolating.deadLettered,
+      isolatedTopics: this.isolating.isolatedTopics(),
+    };
   }
 
   /** Readiness: down (with backlog and last error) once failing for longer than downAfterMs. */
@@ -200,7 +213,7 @@ export class OutboxRelay {
     if (!this.state.running)
       return { status: 'down', detail: `not running, backlog ${backlog ?? 'unknown'}` };
     const role = this.state.leader ? 'leader' : 'standby';
-    const isolated = this.isolation.names();
+    const isolated = this.isolating.isolatedTopics();
     const held = isolated.length > 0 ? `, isolated topics: ${isolated.join(', ')}` : '';
     return { status: 'up', detail: `${role}, backlog ${backlog ?? 'unknown'}${held}` };
   }
@@ -213,12 +226,11 @@ export class OutboxRelay {
         if (!(await this.takeLead())) {
           // Asking for the lead worked, so the store answers: a standby has nothing else to fail.
           this.recovered();
-          this.isolation.clear();
+          this.isolating.clear();
           await this.idle(signal, this.options.standbyPollMs ?? 1000);
           continue;
         }
-        const due = this.isolation.due(this.clock.now().getTime());
-        if (due) await this.retryIsolated(due);
+        await this.isolating.retryDue();
         ({ drained } = await this.pipeline.round(signal));
         this.recovered();
         await this.housekeeping();
@@ -230,113 +242,6 @@ export class OutboxRelay {
       // A round that ended on a full batch (its time was up) means more are waiting: go again at once.
       if (drained) await this.idle(signal, this.options.pollMs);
     }
-  }
-
-  /**
-   * Publishes `events`; when a topic refuses them for a permanent reason, isolates that topic and
-   * publishes the rest. Returns the events published. Throws on a transient failure.
-   */
-  private async publishIsolating(events: StoredOutboxEvent[]): Promise<StoredOutboxEvent[]> {
-    let pending = events.filter((e) => !this.isolation.has(e.topic));
-    while (pending.length > 0) {
-      try {
-        await this.bus.publish(pending.map(toBusMessage));
-        return pending;
-      } catch (error) {
-        const refused = permanentError(error);
-        if (!refused) throw error;
-        if (!refused.topics) return this.publishTopicByTopic(pending);
-        await this.isolate(pending, refused.topics, refused);
-        pending = pending.filter((e) => !this.isolation.has(e.topic));
-      }
-    }
-    return pending;
-  }
-
-  /** A permanent failure that did not say which topic: find it by publishing one topic at a time. */
-  private async publishTopicByTopic(events: StoredOutboxEvent[]): Promise<StoredOutboxEvent[]> {
-    const published: StoredOutboxEvent[] = [];
-    for (const topic of new Set(events.map((e) => e.topic))) {
-      const group = events.filter((e) => e.topic === topic);
-      try {
-        await this.bus.publish(group.map(toBusMessage));
-        published.push(...group);
-      } catch (error) {
-        const refused = permanentError(error);
-        if (!refused) throw error;
-        await this.isolate(group, [topic], refused);
-      }
-    }
-    return published;
-  }
-
-  private async isolate(events: StoredOutboxEvent[], topics: string[], error: PublishError): Promise<void> {
-    const now = this.clock.now();
-    const message = describeError(error);
-    for (const topic of topics) {
-      if (this.isolation.isolate(topic, error.permanent ?? 'UNKNOWN_TOPIC', message, now.getTime())) {
-        this.logger.warn(`outbox relay: isolating topic ${topic}, other topics keep flowing: ${message}`);
-        this.telemetry?.emit('outbox.isolated', { topic, isolated: true });
-      }
-    }
-    const failed = events.filter((e) => topics.includes(e.topic)).map((e) => e.id);
-    await this.store.recordPublishFailure(failed, message, now);
-  }
-
-  /** One retry of an isolated topic: its oldest events alone; dead-letter those failing too long. */
-  private async retryIsolated(isolated: IsolatedTopic): Promise<void> {
-    const { topic } = isolated;
-    const events = await this.store.fetchUnsent(this.options.batchSize, { topic });
-    if (events.length === 0) return this.release(topic, 'nothing left to publish');
-    const started = Date.now();
-    try {
-      await this.bus.publish(events.map(toBusMessage));
-    } catch (error) {
-      const refused = permanentError(error);
-      if (!refused) throw error;
-      const now = this.clock.now();
-      const message = describeError(refused);
-      await this.store.recordPublishFailure(
-        events.map((e) => e.id),
-        message,
-        now,
-      );
-      const died = await this.deadLetterExpired(events, message, now);
-      this.isolation.failedAgain(topic, message, now.getTime(), died > 0);
-      return;
-    }
-    await this.markSent(events, started);
-    this.release(topic, 'publishing works again');
-  }
-
-  /** Dead-letters the events that have failed for deadLetterAfterMs; returns how many. */
-  private async deadLetterExpired(events: StoredOutboxEvent[], error: string, now: Date): Promise<number> {
-    const deadTopic = this.options.deadLetterTopic ?? 'scheduler.dead-letter';
-    const after = this.options.deadLetterAfterMs ?? 300_000;
-    const expired = events.filter(
-      (e) =>
-        // A notice that cannot be published is never dead-lettered into itself: it waits.
-        e.topic !== deadTopic && now.getTime() - (e.firstFailedAt ?? now).getTime() >= after,
-    );
-    if (expired.length === 0) return 0;
-    const notices = expired.map((e) => deadLetterNotice(e, deadTopic, (e.attempts ?? 0) + 1, error));
-    await this.store.deadLetter(
-      expired.map((e) => e.id),
-      now,
-      notices,
-    );
-    this.state.deadLettered += expired.length;
-    this.logger.error(
-      `outbox relay: dead-lettered ${expired.length} event(s) of topic ${expired[0].topic} after failing for ${Math.round(after / 1000)} s: ${error}`,
-    );
-    this.telemetry?.emit('outbox.deadLettered', { topic: expired[0].topic, count: expired.length });
-    return expired.length;
-  }
-
-  private release(topic: string, why: string): void {
-    this.isolation.release(topic);
-    this.logger.log(`outbox relay: topic ${topic} back in the main flow (${why})`);
-    this.telemetry?.emit('outbox.isolated', { topic, isolated: false });
   }
 
   private async markSent(events: StoredOutboxEvent[], startedMs: number): Promise<void> {
@@ -407,8 +312,4 @@ export class OutboxRelay {
       if (pruned > 0) this.logger.log(`outbox: pruned ${pruned} sent event(s)`);
     }
   }
-}
-
-function permanentError(error: unknown): PublishError | null {
-  return error instanceof PublishError && error.permanent ? error : null;
 }
