@@ -1,6 +1,8 @@
+import { utcDateTimeText } from '../scheduler/validation/utc-text';
+
 /** UTC, millisecond DATETIME(3) text: what every time parameter is bound as (never the server's NOW()). */
 export function toSqlTime(date: Date): string {
-  return date.toISOString().slice(0, 23).replace('T', ' ');
+  return utcDateTimeText(date);
 }
 
 export function toSqlTimeOrNull(date: Date | null | undefined): string | null {

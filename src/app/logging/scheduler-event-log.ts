@@ -24,9 +24,14 @@ export class SchedulerEventLog implements OnModuleInit, OnModuleDestroy {
     const s = this.scheduler;
     const log = this.log;
     this.offs.push(
-      s.on('job.added', (e) =>
-        log.info({ jobId: e.jobId, replaced: e.replaced, nextRunTime: iso(e.job.nextRunTime) }, 'job added'),
-      ),
+      // One per job an order or a bulk add schedules: nothing is built when info is off.
+      s.on('job.added', (e) => {
+        if (log.logger.isLevelEnabled('info'))
+          log.info(
+            { jobId: e.jobId, replaced: e.replaced, nextRunTime: iso(e.job.nextRunTime) },
+            'job added',
+          );
+      }),
       s.on('job.modified', (e) =>
         log.info(
           { jobId: e.jobId, paused: e.job.paused, nextRunTime: iso(e.job.nextRunTime) },
