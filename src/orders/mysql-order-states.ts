@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 import { sqlOf } from '../persistence/mysql-transaction';
+import { ER_DUP_ENTRY, errnoOf } from '../persistence/sql-errors';
 import { BY_ID, execute, selectRows } from '../persistence/sql-session';
 import { fromSqlTime, toSqlTime, toSqlTimeOrNull } from '../persistence/sql-time';
 import type { StoreTransaction } from '../scheduler';
@@ -21,6 +22,21 @@ interface StateRow {
   status: OrderStatus;
   run_at: Date | string | null;
   cancelled_at: Date | string | null;
+}
+
+function insertValues(rows: NewOrderRow[], now: Date): unknown[][] {
+  const at = toSqlTime(now);
+  return rows.map((r) => [
+    r.orderId,
+    r.status,
+    r.createdEventId,
+    r.paidEventId,
+    toSqlTimeOrNull(r.orderCreatedAt),
+    toSqlTimeOrNull(r.runAt),
+    toSqlTimeOrNull(r.paidAt),
+    toSqlTimeOrNull(r.cancelledAt),
+    at,
+  ]);
 }
 
 /** Table order_states, on the connection of the unit of work (or completion) it is given. */
@@ -50,20 +66,22 @@ export class MySqlOrderStates implements OrderStates {
   /** A plain INSERT: a concurrent writer's row fails it (duplicate key) and the unit of work runs again. */
   async insert(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<void> {
     if (rows.length === 0) return;
-    const at = toSqlTime(now);
-    await execute(sqlOf(tx), `INSERT INTO order_states ${COLUMNS} VALUES ?`, [
-      rows.map((r) => [
-        r.orderId,
-        r.status,
-        r.createdEventId,
-        r.paidEventId,
-        toSqlTimeOrNull(r.orderCreatedAt),
-        toSqlTimeOrNull(r.runAt),
-        toSqlTimeOrNull(r.paidAt),
-        toSqlTimeOrNull(r.cancelledAt),
-        at,
-      ]),
-    ]);
+    await execute(sqlOf(tx), `INSERT INTO order_states ${COLUMNS} VALUES ?`, [insertValues(rows, now)]);
+  }
+
+  /**
+   * The same INSERT; a duplicate key fails the statement alone (InnoDB rolls back that statement,
+   * not the transaction), so the unit of work goes on and can sort new ids from taken ones.
+   */
+  async insertIfNone(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<boolean> {
+    if (rows.length === 0) return true;
+    try {
+      await execute(sqlOf(tx), `INSERT INTO order_states ${COLUMNS} VALUES ?`, [insertValues(rows, now)]);
+      return true;
+    } catch (error) {
+      if (errnoOf(error) === ER_DUP_ENTRY) return false;
+      throw error;
+    }
   }
 
   async update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void> {

@@ -35,6 +35,11 @@ export interface OrderStates {
   /** The rows of these orders (absent ones left out), locked until the transaction ends. */
   lock(tx: StoreTransaction, orderIds: string[]): Promise<Map<string, OrderRecord>>;
   insert(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<void>;
+  /**
+   * Inserts every row if no row of these (distinct) ids exists, else inserts nothing and returns
+   * false. A concurrent writer's uncommitted row is waited for, as `insert` waits for it.
+   */
+  insertIfNone(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<boolean>;
   update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void>;
   /** Marks these (locked, pending) orders `cancelled`, all in one write. */
   cancel(tx: StoreTransaction, cancels: OrderCancel[], now: Date): Promise<void>;
@@ -77,6 +82,12 @@ export class MemoryOrderStates implements OrderStates {
       const { orderId, status, runAt, cancelledAt } = row;
       this.rows.set(tx, orderId, { orderId, status, runAt, cancelledAt, updatedAt: now.getTime() });
     }
+  }
+
+  async insertIfNone(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<boolean> {
+    if (rows.some((row) => this.rows.get(tx, row.orderId) !== undefined)) return false;
+    await this.insert(tx, rows, now);
+    return true;
   }
 
   async update(tx: StoreTransaction, orderId: string, change: OrderChange, now: Date): Promise<void> {

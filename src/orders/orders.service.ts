@@ -9,7 +9,7 @@ import {
   type OrderToSchedule,
   type PaidOutcome,
 } from './order-state';
-import type { OrderStates } from './order-states';
+import type { NewOrderRow, OrderStates } from './order-states';
 import { latePaymentEvent, orderTimeoutJob } from './order-timeout';
 
 export interface OrdersServiceOptions {
@@ -22,6 +22,20 @@ export interface OrdersServiceOptions {
 export interface OrdersStats {
   created: Record<CreatedOutcome, number>;
   paid: Record<PaidOutcome, number>;
+}
+
+/** The row of an order seen for the first time. */
+function pendingRow(order: OrderToSchedule): NewOrderRow {
+  return {
+    orderId: order.orderId,
+    status: 'pending',
+    createdEventId: order.eventId,
+    paidEventId: null,
+    orderCreatedAt: order.createdAt,
+    runAt: order.runAt,
+    paidAt: null,
+    cancelledAt: null,
+  };
 }
 
 /** Orders per unit of work: one multi-row insert for their rows and one for their jobs. */
@@ -84,6 +98,17 @@ export class OrdersService {
 
   private async createIn(tx: SchedulerTransaction, orders: OrderToSchedule[]): Promise<CreatedOutcome[]> {
     const now = this.clock.now();
+    // The usual batch: orders never seen, each once. Their rows go in without reading first; one
+    // taken id (a redelivery, a tombstone, a concurrent writer's row) inserts nothing, and the
+    // batch is sorted order by order below.
+    const ids = new Set(orders.map((o) => o.orderId));
+    if (
+      ids.size === orders.length &&
+      (await this.states.insertIfNone(tx.store, orders.map(pendingRow), now))
+    ) {
+      await tx.addJobs(orders.map(orderTimeoutJob));
+      return orders.map(() => 'scheduled');
+    }
     const known = new Map(
       [
         ...(await this.states.lock(
@@ -113,20 +138,7 @@ export class OrdersService {
         outcomes.push('duplicate');
       }
     }
-    await this.states.insert(
-      tx.store,
-      fresh.map((o) => ({
-        orderId: o.orderId,
-        status: 'pending',
-        createdEventId: o.eventId,
-        paidEventId: null,
-        orderCreatedAt: o.createdAt,
-        runAt: o.runAt,
-        paidAt: null,
-        cancelledAt: null,
-      })),
-      now,
-    );
+    await this.states.insert(tx.store, fresh.map(pendingRow), now);
     // A job id taken without an order row (made by hand) is left as it is.
     await tx.addJobs(fresh.map(orderTimeoutJob));
     return outcomes;

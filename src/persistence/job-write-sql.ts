@@ -34,10 +34,11 @@ export async function insertAllOrNone(sql: Sql, jobs: Job[], now: Date): Promise
 
 /**
  * Inside a transaction: insert the jobs whose ids are free (one multi-row INSERT) and, when asked,
- * replace the others. The existence check cannot see a concurrent writer's uncommitted row, so
- * the INSERT is a plain one: if that writer commits the same id, it fails with a duplicate key
- * (never counted from affected rows, which mysql2 reports as found rows) and the caller's
- * transaction is rolled back and run again, when the check sees the row.
+ * replace the others. Ids are read only when the INSERT of all of them finds one taken. That read
+ * cannot see a concurrent writer's uncommitted row, so the second INSERT is a plain one too: if
+ * that writer commits the same id, it fails with a duplicate key (never counted from affected
+ * rows, which mysql2 reports as found rows) and the caller's transaction is rolled back and run
+ * again, when the check sees the row.
  */
 export async function insertNewJobs(
   sql: Sql,
@@ -47,6 +48,18 @@ export async function insertNewJobs(
 ): Promise<TransactionAddResult> {
   const result: TransactionAddResult = { added: [], replaced: [], duplicates: [] };
   if (jobs.length === 0) return result;
+  // Usually every id is new: insert without reading first. A taken id fails that statement alone
+  // (InnoDB rolls back the statement, not the transaction) and the ids are sorted below.
+  if (
+    !replaceExisting &&
+    jobs.length <= ADD_JOBS_CHUNK &&
+    new Set(jobs.map((j) => j.id)).size === jobs.length
+  ) {
+    if (await insertAllOrNone(sql, jobs, now)) {
+      result.added.push(...jobs.map((j) => j.id));
+      return result;
+    }
+  }
   const existing = new Set(
     (
       await selectRows<{ id: string }>(

@@ -228,3 +228,64 @@ it('the timeout guard decides a whole completion batch: pending cancelled once, 
   expect(rows[1].run_at?.toISOString()).toBe(first.scheduledAt.toISOString());
   expect(rows[1].cancelled_at?.toISOString()).toBe(first.firedAt.toISOString());
 });
+
+it('a batch mixing new, repeated, redelivered, tombstoned and hand-taken ids: one outcome each, in order', async () => {
+  const service = services[0];
+  // Already there before the batch: a pending order, a tombstone (paid first), and a job id
+  // taken by hand (no order row) that the batch must leave as it is.
+  await service.handleCreated([created('mix-old', 100_000)]);
+  await service.handlePaid([paid('mix-tomb', T0)]);
+  for (const id of ['mix-hand', 'mix-hand2'])
+    await replicas[0].scheduler.addJob({
+      id: `order-timeout:${id}`,
+      name: 'by hand',
+      trigger: { type: 'date', runDate: '2090-01-01T00:00:00.000Z' },
+      action: { handler: ORDER_TIMEOUT_HANDLER, args: { orderId: id, items: [] } },
+    });
+  const toSchedule = (id: string): Parameters<OrdersService['recordCreated']>[0][number] => ({
+    eventId: `created-${id}`,
+    orderId: id,
+    createdAt: T0,
+    runAt: new Date(T0.getTime() + 100_000_000),
+    items: [{ skuId: 'sku', quantity: 1 }],
+  });
+  const all = ['mix-a', 'mix-old', 'mix-b', 'mix-a', 'mix-tomb', 'mix-hand', 'mix-c'];
+  expect(await service.recordCreated(all.map(toSchedule))).toEqual([
+    'scheduled',
+    'duplicate',
+    'scheduled',
+    'duplicate',
+    'tombstoned',
+    'scheduled',
+    'scheduled',
+  ]);
+  // New order ids only (rows inserted without a read; one job id taken by hand), then redelivered.
+  const fresh = ['mix-d', 'mix-hand2', 'mix-e'].map(toSchedule);
+  expect(await service.recordCreated(fresh)).toEqual(['scheduled', 'scheduled', 'scheduled']);
+  expect(await service.recordCreated(fresh)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+
+  expect(Object.fromEntries(await statuses('mix-'))).toEqual({
+    'mix-a': 'pending',
+    'mix-b': 'pending',
+    'mix-c': 'pending',
+    'mix-d': 'pending',
+    'mix-e': 'pending',
+    'mix-hand': 'pending',
+    'mix-hand2': 'pending',
+    'mix-old': 'pending',
+    'mix-tomb': 'paid',
+  });
+  const jobs = (await database.admin.query(
+    "SELECT id, name FROM scheduler_jobs WHERE id LIKE 'order-timeout:mix-%' ORDER BY id",
+  )) as { id: string; name: string }[];
+  expect(jobs.map((j) => [j.id.slice('order-timeout:'.length), j.name])).toEqual([
+    ['mix-a', ORDER_TIMEOUT_HANDLER],
+    ['mix-b', ORDER_TIMEOUT_HANDLER],
+    ['mix-c', ORDER_TIMEOUT_HANDLER],
+    ['mix-d', ORDER_TIMEOUT_HANDLER],
+    ['mix-e', ORDER_TIMEOUT_HANDLER],
+    ['mix-hand', 'by hand'],
+    ['mix-hand2', 'by hand'],
+    ['mix-old', ORDER_TIMEOUT_HANDLER],
+  ]);
+});

@@ -8,7 +8,8 @@ import { openStoreDatabase, type StoreDatabase } from './store-database';
 // The duplicate-id race in bulk adds, made to happen on MariaDB: another writer inserts an id
 // after our existence check and before our INSERT. mysql2 reports found rows by default
 // (CLIENT_FOUND_ROWS), so no decision may rest on an upsert's affected-row count; the store must
-// learn of the clash from the duplicate key and run the unit of work again.
+// learn of the clash from the duplicate key: at the INSERT of all ids, by sorting them then; at
+// the INSERT that follows that read, by running the unit of work again.
 
 jest.setTimeout(60_000);
 
@@ -74,8 +75,36 @@ it('addJobs: an id committed by another writer between check and insert is repor
   expect(Number(n)).toBe(2);
 });
 
-it('a unit of work that loses the race is run again from the start and sees the winner', async () => {
+it('a unit of work whose ids are all new waits for the other writer and, once it commits, reports the id taken', async () => {
   const store = new MySqlJobStore(database.admin, new FakeClock());
+  const theirs = await uncommittedInsert('new-1');
+  let attempts = 0;
+  try {
+    const working = store.transaction(async (tx) => {
+      attempts++;
+      await tx.appendEvents([
+        { eventId: `ev-${attempts}`, topic: 't', key: null, value: attempts, headers: {} },
+      ]);
+      return tx.addJobs([makeJob('new-1', 5), makeJob('new-2', 6)]);
+    });
+    await waitingOnLock();
+    await theirs.commitTransaction();
+    expect(await working).toEqual({ added: ['new-2'], replaced: [], duplicates: ['new-1'] });
+  } finally {
+    await theirs.release();
+  }
+  // The INSERT of all ids failed alone (InnoDB rolls back the statement): no second attempt.
+  expect(attempts).toBe(1);
+  expect((await store.fetchUnsent(10)).map((e) => e.eventId)).toEqual(['ev-1']);
+  expect((await store.getJob('new-1'))?.name).toBe('theirs');
+  expect((await store.getJob('new-2'))?.name).toBe('job new-2');
+});
+
+it('a unit of work that loses the race after reading the ids is run again from the start and sees the winner', async () => {
+  const store = new MySqlJobStore(database.admin, new FakeClock());
+  // A committed id makes the unit of work read which ids are taken; the other writer's
+  // uncommitted one is invisible to that read and fails the INSERT that follows it.
+  await insertJob(database.admin, makeJob('uow-0', 100, { name: 'committed' }), new Date());
   const theirs = await uncommittedInsert('uow-1');
   let attempts = 0;
   try {
@@ -84,11 +113,11 @@ it('a unit of work that loses the race is run again from the start and sees the 
       await tx.appendEvents([
         { eventId: `ev-${attempts}`, topic: 't', key: null, value: attempts, headers: {} },
       ]);
-      return tx.addJobs([makeJob('uow-1', 5)]);
+      return tx.addJobs([makeJob('uow-0', 5), makeJob('uow-1', 5)]);
     });
     await waitingOnLock();
     await theirs.commitTransaction();
-    expect(await working).toEqual({ added: [], replaced: [], duplicates: ['uow-1'] });
+    expect(await working).toEqual({ added: [], replaced: [], duplicates: ['uow-0', 'uow-1'] });
   } finally {
     await theirs.release();
   }
