@@ -20,8 +20,8 @@ const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(res
 
 /**
  * The wake-up loop: extend leases of held jobs, run what fell due on held jobs, acquire due jobs,
- * then sleep until the earliest of: the store's next run time (but at least `minPollMs` after
- * this look), a held job's next run time, the next lease extension, `maxPollMs`. Woken early by local changes and freed capacity. A failing
+ * then sleep until the earliest of: the store's next run time (but at least `minPollMs` after a
+ * look that claimed jobs), a held job's next run time, the next lease extension, `maxPollMs`. Woken early by local changes and freed capacity. A failing
  * store call never ends the loop: it backs off and tries again.
  */
 export class SchedulerLoop {
@@ -108,7 +108,9 @@ export class SchedulerLoop {
           return t; // a full batch: more may be due
         }
         const next = await store.getNextRunTime();
-        if (next !== null) storeNext = Math.max(next.getTime(), t + options.minPollMs);
+        // Jobs were just claimed, so more are likely falling due one after another: gather them.
+        if (next !== null)
+          storeNext = jobs.length > 0 ? Math.max(next.getTime(), t + options.minPollMs) : next.getTime();
       }
       this.succeeded();
       return Math.min(storeNext, heldWake());

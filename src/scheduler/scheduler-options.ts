@@ -31,10 +31,11 @@ export interface SchedulerOptions {
   /** Longest sleep between looks at the store, since other replicas add jobs too. Default 1 s. */
   maxPollMs?: number;
   /**
-   * Shortest time from one look at the store to the next when the last one found nothing more
-   * due: jobs falling due within it are claimed, run and committed together, so a steady stream
-   * costs one claim and one commit per window instead of per few jobs, for up to this much added
-   * lateness. A full claim, a local change or freed capacity still looks at once. Default 0.
+   * Shortest time from a look that claimed jobs (but not all that were due) to the next: jobs
+   * falling due within it are claimed, run and committed together, so a steady stream costs one
+   * claim and one commit per window instead of per few jobs, for up to this much added lateness.
+   * After a look that claimed nothing the loop wakes at the next run time exactly; a full claim,
+   * a local change or freed capacity still looks at once. Default 0.
    */
   minPollMs?: number;
   /** First back-off after a store failure, doubling up to `maxBackoffMs`. Defaults 250 ms, 30 s. */

@@ -55,8 +55,9 @@ export class SchedulerSettings {
   maxPollMs = 1000;
 
   /**
-   * Shortest time between looks while jobs fall due one after another: those due within it are
-   * claimed and committed together (fewer, larger transactions), for up to this much lateness.
+   * Shortest time from a look that claimed jobs to the next, while jobs fall due one after
+   * another: those due within it are claimed and committed together (fewer, larger
+   * transactions), for up to this much lateness. An idle loop still wakes at the due time.
    */
   @Setting('SCHEDULER_MIN_POLL_MS')
   @Type(() => Number)
