@@ -1,9 +1,9 @@
 import { PublishError, type PermanentPublishReason } from '../../../src/messaging/errors';
 import type { BusMessage } from '../../../src/messaging/event-bus';
-import { OutboxRelay, type OutboxRelayOptions } from '../../../src/messaging/outbox-relay';
+import type { OutboxRelayOptions } from '../../../src/messaging/outbox-relay';
 import type { RelayLeadership } from '../../../src/messaging/relay-leadership';
-import { MessagingTelemetry } from '../../../src/messaging/telemetry';
-import { FakeClock, MemoryJobStore, type OutboxEvent } from '../../../src/scheduler';
+import type { OutboxEvent } from '../../../src/scheduler';
+import { relayOver, until } from './relay-fixture';
 
 /**
  * A broker where some topics refuse every message for a permanent reason. `naming` says whether
@@ -41,43 +41,17 @@ const event = (n: number, topic: string, key = `k-${n % 3}`): OutboxEvent => ({
   headers: { 'x-scheduler-job-id': `job-${n}` },
 });
 
-function setup(options: Partial<OutboxRelayOptions> = {}, leadership?: RelayLeadership) {
-  const clock = new FakeClock('2030-01-01T00:00:00Z');
-  const store = new MemoryJobStore({ clock });
-  const bus = new RefusingBus();
-  const telemetry = new MessagingTelemetry();
-  const relay = new OutboxRelay(
-    store,
-    bus,
-    clock,
-    {
-      batchSize: 10,
-      pollMs: 5,
-      retentionHours: 1,
-      downAfterMs: 30_000,
-      backoffBaseMs: 1,
-      backoffMaxMs: 4,
-      isolatedRetryBaseMs: 1000,
-      isolatedRetryMaxMs: 4000,
-      deadLetterAfterMs: 60_000,
-      deadLetterTopic: 'dead',
-      stopGraceMs: 200,
-      leadership,
-      standbyPollMs: 5,
-      ...options,
-    },
-    telemetry,
-  );
-  return { clock, store, bus, relay, telemetry };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+const setup = (options: Partial<OutboxRelayOptions> = {}, leadership?: RelayLeadership) =>
+  relayOver(new RefusingBus(), {
+    isolatedRetryBaseMs: 1000,
+    isolatedRetryMaxMs: 4000,
+    deadLetterAfterMs: 60_000,
+    deadLetterTopic: 'dead',
+    stopGraceMs: 200,
+    leadership,
+    standbyPollMs: 5,
+    ...options,
+  });
 
 describe('OutboxRelay: a topic that refuses its events', () => {
   it.each([

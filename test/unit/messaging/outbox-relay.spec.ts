@@ -1,8 +1,8 @@
 import type { BusMessage } from '../../../src/messaging/event-bus';
-import { OutboxRelay, type OutboxRelayOptions } from '../../../src/messaging/outbox-relay';
+import type { OutboxRelayOptions } from '../../../src/messaging/outbox-relay';
 import { serializeValue } from '../../../src/messaging/outbox-wire-format';
-import { MessagingTelemetry } from '../../../src/messaging/telemetry';
-import { FakeClock, MemoryJobStore, type OutboxEvent } from '../../../src/scheduler';
+import type { OutboxEvent } from '../../../src/scheduler';
+import { relayOver, until } from './relay-fixture';
 
 /** A bus that records what it was asked to publish and fails while `failing` is set. */
 class FakeBus {
@@ -25,37 +25,7 @@ const event = (n: number, key = `order-${n % 3}`): OutboxEvent => ({
   headers: { source: 'test' },
 });
 
-function setup(options: Partial<OutboxRelayOptions> = {}) {
-  const clock = new FakeClock('2030-01-01T00:00:00Z');
-  const store = new MemoryJobStore({ clock });
-  const bus = new FakeBus();
-  const telemetry = new MessagingTelemetry();
-  const relay = new OutboxRelay(
-    store,
-    bus,
-    clock,
-    {
-      batchSize: 10,
-      pollMs: 5,
-      retentionHours: 1,
-      downAfterMs: 30_000,
-      backoffBaseMs: 1,
-      backoffMaxMs: 4,
-      ...options,
-    },
-    telemetry,
-  );
-  return { clock, store, bus, relay, telemetry };
-}
-
-/** Real-time wait for a condition the relay loop reaches on its own (bounded). */
-async function until(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+const setup = (options: Partial<OutboxRelayOptions> = {}) => relayOver(new FakeBus(), options);
 
 describe('OutboxRelay', () => {
   it('publishes in insertion order with eventId in the body and the x-event-id header, then marks sent', async () => {
