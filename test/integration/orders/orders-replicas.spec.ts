@@ -161,6 +161,11 @@ it('two instances in one consumer group share the partitions and the firing; eac
     (await orderStatuses(ds, 'pair-')).size === N ? true : undefined,
   );
   const [sc, sd] = [c, d].map((app) => ordersService(app).stats.created);
+  // The counters move when each instance's commit resolves, which may come after this process
+  // already saw the rows through another connection: wait for them (a double count never settles).
+  await eventually('both instances counted their orders', async () =>
+    sc.scheduled + sd.scheduled >= N ? true : undefined,
+  );
   console.info(
     `pair: instance c scheduled ${sc.scheduled}, d ${sd.scheduled} (duplicates ${sc.duplicate + sd.duplicate})`,
   );
