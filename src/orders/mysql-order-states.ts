@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 import { sqlOf } from '../persistence/mysql-transaction';
+import { insertRows } from '../persistence/prepared-insert';
 import { ER_DUP_ENTRY, errnoOf } from '../persistence/sql-errors';
 import { BY_ID, execute, selectRows } from '../persistence/sql-session';
 import { fromSqlTime, toSqlTime, toSqlTimeOrNull } from '../persistence/sql-time';
@@ -66,7 +67,7 @@ export class MySqlOrderStates implements OrderStates {
   /** A plain INSERT: a concurrent writer's row fails it (duplicate key) and the unit of work runs again. */
   async insert(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<void> {
     if (rows.length === 0) return;
-    await execute(sqlOf(tx), `INSERT INTO order_states ${COLUMNS} VALUES ?`, [insertValues(rows, now)]);
+    await insertRows(sqlOf(tx), `INSERT INTO order_states ${COLUMNS}`, insertValues(rows, now));
   }
 
   /**
@@ -76,7 +77,7 @@ export class MySqlOrderStates implements OrderStates {
   async insertIfNone(tx: StoreTransaction, rows: NewOrderRow[], now: Date): Promise<boolean> {
     if (rows.length === 0) return true;
     try {
-      await execute(sqlOf(tx), `INSERT INTO order_states ${COLUMNS} VALUES ?`, [insertValues(rows, now)]);
+      await insertRows(sqlOf(tx), `INSERT INTO order_states ${COLUMNS}`, insertValues(rows, now));
       return true;
     } catch (error) {
       if (errnoOf(error) === ER_DUP_ENTRY) return false;

@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { MysqlConnectionOptions } from 'typeorm/driver/mysql/MysqlConnectionOptions';
 
 import { withMigrationLock } from './migration-lock';
+import { MAX_PREPARED_STATEMENTS } from './prepared-insert';
 
 export type MysqlDataSourceOverrides = Partial<Omit<MysqlConnectionOptions, 'type' | 'url'>>;
 
@@ -35,6 +36,8 @@ export function dataSourceOptions(url: string, overrides: MysqlDataSourceOverrid
     // No entities: every statement is hand-written SQL, and migrations are written by hand too.
     entities: [],
     poolSize: 10,
+    // Multi-row INSERTs of many rows are prepared statements (prepared-insert.ts); bound them.
+    extra: { maxPreparedStatements: MAX_PREPARED_STATEMENTS },
     connectTimeout: 5000,
     // The store maps driver errors itself (a duplicate id is a ConflictingIdError, not a log line).
     logging: false,

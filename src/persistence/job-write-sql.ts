@@ -1,6 +1,7 @@
 import type { Job } from '../scheduler/job';
 import type { TransactionAddResult } from '../scheduler/ports/job-store';
 import { JOB_INSERT_COLUMNS, jobInsertValues, jobUpdateAssignments } from './job-row';
+import { insertRows } from './prepared-insert';
 import { ER_DUP_ENTRY, errnoOf } from './sql-errors';
 import { BY_ID, execute, selectRows, type Sql } from './sql-session';
 import { fromSqlTime } from './sql-time';
@@ -22,9 +23,11 @@ export async function insertJob(sql: Sql, job: Job, now: Date): Promise<void> {
 export async function insertAllOrNone(sql: Sql, jobs: Job[], now: Date): Promise<boolean> {
   if (jobs.length === 0) return true;
   try {
-    await execute(sql, `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} VALUES ?`, [
+    await insertRows(
+      sql,
+      `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS}`,
       jobs.map((job) => jobInsertValues(job, now)),
-    ]);
+    );
     return true;
   } catch (error) {
     if (errnoOf(error) === ER_DUP_ENTRY) return false;
@@ -84,9 +87,11 @@ export async function insertNewJobs(
     }
   }
   for (let i = 0; i < fresh.length; i += ADD_JOBS_CHUNK) {
-    await execute(sql, `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS} VALUES ?`, [
+    await insertRows(
+      sql,
+      `INSERT INTO scheduler_jobs ${JOB_INSERT_COLUMNS}`,
       fresh.slice(i, i + ADD_JOBS_CHUNK).map((job) => jobInsertValues(job, now)),
-    ]);
+    );
   }
   return result;
 }
