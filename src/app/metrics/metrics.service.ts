@@ -17,25 +17,18 @@ export class MetricsService {
   readonly registry = new Registry();
 
   /** Runs by outcome (success, error, timeout, missed, max_instances). */
-  readonly jobRuns = new Counter({
-    name: 'scheduler_job_runs_total',
-    help: 'Scheduled runs by outcome',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly jobRuns = this.counter('scheduler_job_runs_total', 'Scheduled runs by outcome', ['outcome']);
 
-  readonly retriesScheduled = new Counter({
-    name: 'scheduler_run_retries_scheduled_total',
-    help: 'Failed or timed-out attempts that were scheduled to be attempted again',
-    registers: [this.registry],
-  });
+  readonly retriesScheduled = this.counter(
+    'scheduler_run_retries_scheduled_total',
+    'Failed or timed-out attempts that were scheduled to be attempted again',
+  );
 
-  readonly deadRuns = new Counter({
-    name: 'scheduler_dead_runs_total',
-    help: 'Runs whose attempts ran out (or failed permanently), by action handler',
-    labelNames: ['handler'] as const,
-    registers: [this.registry],
-  });
+  readonly deadRuns = this.counter(
+    'scheduler_dead_runs_total',
+    'Runs whose attempts ran out (or failed permanently), by action handler',
+    ['handler'],
+  );
 
   /** How late a run started / finished against its scheduled time. */
   readonly fireLateness = new Histogram({
@@ -55,26 +48,21 @@ export class MetricsService {
   });
 
   /** Unpaused jobs whose next run time has passed (filled on scrape). */
-  readonly dueBacklog = new Gauge({
-    name: 'scheduler_due_backlog',
-    help: 'Unpaused jobs whose next run time is at or before now',
-    registers: [this.registry],
-  });
+  readonly dueBacklog = this.gauge(
+    'scheduler_due_backlog',
+    'Unpaused jobs whose next run time is at or before now',
+  );
 
   /** Jobs by state (filled on scrape). */
-  readonly jobsByState = new Gauge({
-    name: 'scheduler_jobs',
-    help: 'Jobs in the store by state (scheduled, paused)',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
+  readonly jobsByState = this.gauge('scheduler_jobs', 'Jobs in the store by state (scheduled, paused)', [
+    'state',
+  ]);
 
   /** Committed events not yet published to Kafka (OutboxStore.countUnsent, on scrape). */
-  readonly outboxBacklog = new Gauge({
-    name: 'outbox_unsent_events',
-    help: 'Outbox events committed but not yet published',
-    registers: [this.registry],
-  });
+  readonly outboxBacklog = this.gauge(
+    'outbox_unsent_events',
+    'Outbox events committed but not yet published',
+  );
 
   /** Relay: time from an event's commit (outbox createdAt) to its acknowledged publish. */
   readonly outboxPublishLatency = new Histogram({
@@ -85,96 +73,103 @@ export class MetricsService {
   });
 
   /** Relay: events published, by topic. */
-  readonly outboxPublished = new Counter({
-    name: 'outbox_events_published_total',
-    help: 'Outbox events published to Kafka',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
+  readonly outboxPublished = this.counter(
+    'outbox_events_published_total',
+    'Outbox events published to Kafka',
+    ['topic'],
+  );
 
   /** Messages sent to a dead-letter topic, by source topic and reason. */
-  readonly deadLetters = new Counter({
-    name: 'kafka_dead_letter_messages_total',
-    help: 'Inbound messages routed to a dead-letter topic',
-    labelNames: ['topic', 'reason'] as const,
-    registers: [this.registry],
-  });
+  readonly deadLetters = this.counter(
+    'kafka_dead_letter_messages_total',
+    'Inbound messages routed to a dead-letter topic',
+    ['topic', 'reason'],
+  );
 
   /** Inbound partitions retrying one offset: seconds since the first failed attempt (filled on scrape). */
-  readonly inboundStuck = new Gauge({
-    name: 'kafka_inbound_partition_stuck_seconds',
-    help: 'Seconds an inbound partition has been retrying the same offset (absent when none is)',
-    labelNames: ['topic', 'partition'] as const,
-    registers: [this.registry],
-  });
+  readonly inboundStuck = this.gauge(
+    'kafka_inbound_partition_stuck_seconds',
+    'Seconds an inbound partition has been retrying the same offset (absent when none is)',
+    ['topic', 'partition'],
+  );
 
   /** Relay: outbox events given up on (announced on the dead-letter topic), by their topic. */
-  readonly outboxDeadLettered = new Counter({
-    name: 'outbox_events_dead_lettered_total',
-    help: 'Outbox events that could not be published (unknown topic, too large, not authorized) and were dead-lettered',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
+  readonly outboxDeadLettered = this.counter(
+    'outbox_events_dead_lettered_total',
+    'Outbox events that could not be published (unknown topic, too large, not authorized) and were dead-lettered',
+    ['topic'],
+  );
 
   /** Relay: 1 while a topic is held out of the main flow because publishing to it fails permanently. */
-  readonly outboxIsolatedTopics = new Gauge({
-    name: 'outbox_isolated_topic',
-    help: 'Topics the relay isolated (1) because publishing to them fails for a reason retrying will not fix soon',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
+  readonly outboxIsolatedTopics = this.gauge(
+    'outbox_isolated_topic',
+    'Topics the relay isolated (1) because publishing to them fails for a reason retrying will not fix soon',
+    ['topic'],
+  );
 
   /** Consumer group lag per topic and partition (filled on scrape from the Kafka admin API). */
-  readonly consumerLag = new Gauge({
-    name: 'kafka_consumer_lag',
-    help: 'Messages behind the log end, per consumed topic and partition',
-    labelNames: ['group', 'topic', 'partition'] as const,
-    registers: [this.registry],
-  });
+  readonly consumerLag = this.gauge(
+    'kafka_consumer_lag',
+    'Messages behind the log end, per consumed topic and partition',
+    ['group', 'topic', 'partition'],
+  );
 
   /** 1 when this replica's outbox relay is the one publishing (read on scrape); alert when none is. */
-  readonly relayLeader = new Gauge({
-    name: 'outbox_relay_leader',
-    help: 'Whether this replica relays the outbox (1) or stands by (0)',
-    registers: [this.registry],
-  });
+  readonly relayLeader = this.gauge(
+    'outbox_relay_leader',
+    'Whether this replica relays the outbox (1) or stands by (0)',
+  );
 
   /** Rows per table of the service's database (filled on scrape): InnoDB's estimate in MySQL, counts in memory. */
-  readonly tableRows = new Gauge({
-    name: 'db_table_rows',
-    help: 'Rows per table: information_schema TABLE_ROWS (an InnoDB estimate) in MySQL mode, exact counts in embedded mode',
-    labelNames: ['table'] as const,
-    registers: [this.registry],
-  });
+  readonly tableRows = this.gauge(
+    'db_table_rows',
+    'Rows per table: information_schema TABLE_ROWS (an InnoDB estimate) in MySQL mode, exact counts in embedded mode',
+    ['table'],
+  );
 
   /** Retention: rows deleted, by table. */
-  readonly retentionPruned = new Counter({
-    name: 'retention_rows_pruned_total',
-    help: 'Rows deleted by retention, by table',
-    labelNames: ['table'] as const,
-    registers: [this.registry],
-  });
+  readonly retentionPruned = this.counter(
+    'retention_rows_pruned_total',
+    'Rows deleted by retention, by table',
+    ['table'],
+  );
 
   /** Retention: how long the last pass spent on each table (batches and pauses). */
-  readonly retentionPassSeconds = new Gauge({
-    name: 'retention_last_pass_seconds',
-    help: 'Wall-clock time the last retention pass of this replica spent on a table',
-    labelNames: ['table'] as const,
-    registers: [this.registry],
-  });
+  readonly retentionPassSeconds = this.gauge(
+    'retention_last_pass_seconds',
+    'Wall-clock time the last retention pass of this replica spent on a table',
+    ['table'],
+  );
 
   /** Scrape collectors that failed or timed out (the scrape still answers with what it has). */
-  readonly collectorErrors = new Counter({
-    name: 'metrics_collector_errors_total',
-    help: 'On-scrape collectors that failed or timed out',
-    labelNames: ['collector'] as const,
-    registers: [this.registry],
-  });
+  readonly collectorErrors = this.counter(
+    'metrics_collector_errors_total',
+    'On-scrape collectors that failed or timed out',
+    ['collector'],
+  );
 
   private readonly collectors = new Map<string, () => Promise<void>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A gauge in this instance's registry (set directly or filled on scrape). */
+  private gauge<L extends string = string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+  ): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A counter in this instance's registry. */
+  private counter<L extends string = string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+  ): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
   /** Relay helper: one published event and its commit-to-ack latency. */
