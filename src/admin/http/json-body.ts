@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { json, type Request, type Response } from 'express';
@@ -22,6 +23,81 @@ function isJson(req: IncomingMessage): boolean {
   return JSON_MEDIA_TYPE.test(mediaType);
 }
 const ENCODINGS = new Set(['identity', 'gzip', 'deflate', 'br']);
+
+/** The content-types the plain path takes: what nearly every client sends; anything else goes to body-parser. */
+const PLAIN_JSON_TYPE = /^application\/json(\s*;\s*charset=(utf-8|"utf-8"))?$/i;
+const DECIMAL = /^\d{1,15}$/;
+
+/**
+ * The length of a body the plain path can read as body-parser would, or -1: uncompressed, a
+ * content-length within the limit (no chunked framing), plain JSON in UTF-8.
+ */
+function plainLength(req: IncomingMessage, maxBytes: number): number {
+  const { headers } = req;
+  if (headers['transfer-encoding'] !== undefined) return -1;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return -1;
+  const length = headers['content-length'];
+  if (length === undefined || !DECIMAL.test(length) || Number(length) > maxBytes) return -1;
+  return PLAIN_JSON_TYPE.test(headers['content-type'] ?? '') ? Number(length) : -1;
+}
+
+/**
+ * body-parser's json() for the common body (see plainLength), without its per-request machinery
+ * (type-is, content-type and charset parsing, raw-body, iconv-lite: ~0.2 ms a request): the same
+ * bytes, depth check, decoding (UTF-8, a leading BOM dropped, as iconv-lite does), parse (an empty
+ * body is {}, any JSON value otherwise) and the same RequestBodyErrors.
+ */
+function readPlainBody(req: IncomingMessage, res: ServerResponse, length: number, next: Next): void {
+  // The request's async context (its log binding) continues after the body, as body-parser's does
+  // (a resource, not AsyncResource.bind: that one costs ~0.1 ms a call in Node 20).
+  const context = new AsyncResource('JSON_BODY', { requireManualDestroy: true });
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let done = false;
+  const finish = (error?: unknown): void => {
+    if (done) return;
+    done = true;
+    req.removeListener('data', onData);
+    req.removeListener('end', onEnd);
+    req.removeListener('error', onError);
+    req.removeListener('aborted', onError);
+    context.runInAsyncScope(next, undefined, error);
+  };
+  const onData = (chunk: Buffer): void => {
+    received += chunk.length;
+    chunks.push(chunk);
+  };
+  const onError = (): void => finish(toBodyError(new Error('aborted')));
+  const onEnd = (): void => {
+    if (received !== length)
+      return finish(toBodyError(new Error('request size did not match content length')));
+    const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+    try {
+      checkDepth(req, res, buf);
+    } catch (error) {
+      return finish(error);
+    }
+    let text = buf.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.length === 0) {
+      (req as Request).body = {};
+      return finish();
+    }
+    try {
+      (req as Request).body = JSON.parse(text) as unknown;
+    } catch {
+      return finish(
+        new RequestBodyError(400, 'MALFORMED_JSON', 'the request body is not valid JSON', 'body'),
+      );
+    }
+    finish();
+  };
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onError);
+  req.on('aborted', onError);
+}
 
 /**
  * The only body parser: JSON bodies only (anything else, a form post included, is 415 before it is
@@ -55,6 +131,8 @@ export function jsonBody(maxBytes: number): Middleware {
         ),
       );
     }
+    const length = plainLength(req, maxBytes);
+    if (length >= 0) return readPlainBody(req, res, length, next);
     parse(req as Request, res as Response, (error?: unknown) =>
       next(error === undefined ? undefined : toBodyError(error)),
     );
