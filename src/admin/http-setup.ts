@@ -3,10 +3,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger, type Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { storage, Store } from 'nestjs-pino/storage';
-import { pinoHttp } from 'pino-http';
 
 import type { AppConfig } from '../app/config/app-config';
 import type { HttpLoggerOptions } from '../app/logging/logger-params';
+import { requestLogging } from '../app/logging/request-logging';
 import { jsonBody } from './http/json-body';
 import { setupSecurityHeaders } from './http/security-headers';
 import { undecodablePathParams } from './http/undecodable-path';
@@ -14,8 +14,8 @@ import { setupSwagger } from './swagger';
 
 /**
  * What must be set on the app instance itself, before init: request ids and request logs first
- * (pino-http with nestjs-pino's settings, and `req.log` bound into nestjs-pino's request storage so
- * every Nest `Logger`/`PinoLogger` line the request causes carries its id), response headers
+ * (pino-http's lines with nestjs-pino's settings, see requestLogging, and `req.log` bound into
+ * nestjs-pino's request storage so every Nest `Logger`/`PinoLogger` line the request causes carries its id), response headers
  * (helmet, no-store, CORS), a 400 naming any path parameter that is not UTF-8, then the only body
  * parser (JSON only, size and depth bounded), Nest's logger on nestjs-pino, and the OpenAPI document. main.ts and the e2e tests call this.
  * Nest's own json/urlencoded parsers, added at init, never see a body: this one has read it, or
@@ -23,7 +23,7 @@ import { setupSwagger } from './swagger';
  */
 export function setupHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
-  express.use(pinoHttp(app.get<Params>(PARAMS_PROVIDER_TOKEN).pinoHttp as HttpLoggerOptions));
+  express.use(requestLogging(app.get<Params>(PARAMS_PROVIDER_TOKEN).pinoHttp as HttpLoggerOptions));
   express.use((req: Request, _res: Response, next: NextFunction) => storage.run(new Store(req.log), next));
   setupSecurityHeaders(express, config);
   express.use(undecodablePathParams(express));
