@@ -9,21 +9,12 @@ import { CLOCK } from '../../../src/app/scheduler/tokens';
 import type { FakeClock } from '../../../src/scheduler';
 import { kafkaBrokers } from '../../support/env';
 import { uniqueTopic } from '../../support/test-kafka';
+import { quiet as quietStore, uniqueServiceTopics } from '../orders/order-app';
 
 export const API_KEY = 'e2e-admin-key-0123456789';
 
-/** The service's own topics, unique to this file, so its consumer group and topics are its own. */
-export function uniqueServiceTopics(label: string): Record<string, string> {
-  return {
-    TOPIC_ORDERS_CREATED: uniqueTopic(`${label}.created`),
-    TOPIC_ORDERS_PAID: uniqueTopic(`${label}.paid`),
-    TOPIC_ORDERS_CANCEL: uniqueTopic(`${label}.cancel`),
-    TOPIC_INVENTORY_RESTOCK: uniqueTopic(`${label}.restock`),
-    TOPIC_ORDERS_LATE_PAYMENT: uniqueTopic(`${label}.late`),
-    TOPIC_SCHEDULER_COMMANDS: uniqueTopic(`${label}.commands`),
-    TOPIC_SCHEDULER_DEAD_LETTER: uniqueTopic(`${label}.dead`),
-  };
-}
+/** The service's own topics, unique to one file, so its consumer group and topics are its own. */
+export { uniqueServiceTopics };
 
 /** The whole service as main.ts builds it, against MariaDB and Kafka, on a fake clock. */
 export async function bootAdminApp(o: {
@@ -58,18 +49,7 @@ export async function bootAdminApp(o: {
   return app;
 }
 
-import { eventually } from '../../support/eventually';
-
 /** Everything due at `now` has fired and committed, no lease is held, and the outbox is relayed. */
-export async function quiet(app: INestApplication, now: Date): Promise<void> {
-  const ds = app.get(DataSource);
-  const at = now.toISOString().slice(0, 23).replace('T', ' ');
-  await eventually(`runs due at ${now.toISOString()} committed and relayed`, async () => {
-    const [{ n }] = (await ds.query(
-      'SELECT (SELECT COUNT(*) FROM scheduler_jobs WHERE (next_run_time <= ? AND paused = 0) OR lease_owner IS NOT NULL) + ' +
-        '(SELECT COUNT(*) FROM scheduler_outbox WHERE sent_at IS NULL) AS n',
-      [at],
-    )) as Array<{ n: string }>;
-    return Number(n) === 0 ? true : undefined;
-  });
+export function quiet(app: INestApplication, now: Date): Promise<void> {
+  return quietStore(app.get(DataSource), now);
 }

@@ -10,8 +10,11 @@ import type { FakeClock } from '../../../src/scheduler';
 import { kafkaBrokers } from '../../support/env';
 import { uniqueTopic } from '../../support/test-kafka';
 
-/** The service's topics, unique to one test file (TOPIC_* variables). */
-export interface ServiceTopics {
+/**
+ * The service's topics, unique to one test file (TOPIC_* variables). A type, not an interface, so
+ * it also passes as the Record<string, string> of settings the admin fixture takes.
+ */
+export type ServiceTopics = {
   TOPIC_ORDERS_CREATED: string;
   TOPIC_ORDERS_PAID: string;
   TOPIC_ORDERS_CANCEL: string;
@@ -19,7 +22,7 @@ export interface ServiceTopics {
   TOPIC_ORDERS_LATE_PAYMENT: string;
   TOPIC_SCHEDULER_COMMANDS: string;
   TOPIC_SCHEDULER_DEAD_LETTER: string;
-}
+};
 
 export function uniqueServiceTopics(label: string): ServiceTopics {
   return {
