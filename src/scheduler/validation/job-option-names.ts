@@ -10,6 +10,9 @@ export const APSCHEDULER_JOB_OPTION_NAMES = {
 
 type SnakeName = keyof typeof APSCHEDULER_JOB_OPTION_NAMES;
 
+/** Built once: camelJobOptions runs twice for every job added (each order's timeout job). */
+const NAME_PAIRS = Object.entries(APSCHEDULER_JOB_OPTION_NAMES);
+
 /** The job options as APScheduler's add_job / modify_job name them. */
 export interface ApschedulerJobOptionNames {
   misfire_grace_time?: number | null;
@@ -31,7 +34,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export function camelJobOptions<T extends object>(input: T, prefix = ''): T {
   if (input === null || typeof input !== 'object') return input;
   let out: Record<string, unknown> | null = null;
-  for (const [snake, camel] of Object.entries(APSCHEDULER_JOB_OPTION_NAMES)) {
+  for (const [snake, camel] of NAME_PAIRS) {
     if (!Object.hasOwn(input, snake)) continue;
     out ??= { ...(input as Record<string, unknown>) };
     const value = out[snake];
