@@ -9,6 +9,9 @@ import { createMissingTopics } from './kafka-topics';
 import { permanentReason } from './publish-errors';
 import { TopicDirectory } from './topic-directory';
 
+/** Longest a stop waits for a restart kafkajs began after a crash to join or fail. */
+const RESTART_SETTLE_MS = 10_000;
+
 export interface KafkaEventBusOptions {
   groupId: string;
   /** Where a group without committed offsets starts (KAFKA_CONSUME_FROM_BEGINNING). */
@@ -44,6 +47,9 @@ export class KafkaEventBus implements EventBus {
   private abort = new AbortController();
   private state: ConsumerState = 'stopped';
   private lastConsumerError: string | null = null;
+  /** Settles when a consumer kafkajs restarts after a crash has joined or crashed again. */
+  private restarting: Promise<void> | null = null;
+  private restarted: (() => void) | null = null;
   private readonly logger: MessagingLogger;
   private readonly topics: TopicDirectory;
 
@@ -116,6 +122,13 @@ export class KafkaEventBus implements EventBus {
     this.abort.abort();
     const consumer = this.consumer;
     this.consumer = null;
+    // A restart kafkajs began after a crash (joining, reading metadata) is not cancelled by
+    // disconnect() and would run on after it: let it settle first, for a bounded time.
+    if (this.restarting) {
+      const bound = new AbortController();
+      await Promise.race([this.restarting, sleep(RESTART_SETTLE_MS, bound.signal)]);
+      bound.abort();
+    }
     // disconnect() waits for the batches in flight, which give up their retries on the abort above.
     await consumer?.disconnect();
     this.state = 'stopped';
@@ -252,6 +265,7 @@ export class KafkaEventBus implements EventBus {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state = 'joined';
       this.lastConsumerError = null;
+      this.settleRestart();
     });
     consumer.on(consumer.events.REBALANCING, () => {
       this.state = 'rebalancing';
@@ -259,9 +273,17 @@ export class KafkaEventBus implements EventBus {
     consumer.on(consumer.events.CRASH, (event) => {
       this.lastConsumerError = describeError(event.payload.error);
       this.state = event.payload.restart ? 'starting' : 'crashed';
+      this.settleRestart();
+      if (event.payload.restart) this.restarting = new Promise<void>((resolve) => (this.restarted = resolve));
       this.logger.error(
         `Kafka consumer crashed (restart: ${event.payload.restart}): ${this.lastConsumerError}`,
       );
     });
+  }
+
+  private settleRestart(): void {
+    this.restarted?.();
+    this.restarted = null;
+    this.restarting = null;
   }
 }
