@@ -7,6 +7,7 @@ import { CommandsService } from '../../src/commands/commands.service';
 import type { SchedulerCommandDto } from '../../src/commands/dto/scheduler-command.dto';
 import type { ProcessedCommands } from '../../src/commands/processed-commands';
 import type { InboundMessage } from '../../src/messaging/inbound/inbound-message';
+import { inboundMessage } from './inbound-message';
 import { registerPublishHandler } from '../../src/messaging/publish-handler';
 import type { OrderCreatedDto, OrderPaidDto } from '../../src/orders/dto/order-events.dto';
 import { ORDER_TIMEOUT_HANDLER } from '../../src/orders/order-state';
@@ -133,25 +134,12 @@ export function expectTablesLevel(month: MonthResult, options: MonthOptions): vo
   }
 }
 
-let offset = 0;
-function message<T>(topic: string, value: T & { eventId: string }): InboundMessage<T> {
-  return {
-    topic,
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value,
-    headers: {},
-    eventId: value.eventId,
-  };
-}
-
 export function orderCreated(
   orderId: string,
   createdAt: Date,
   timeoutSeconds: number,
 ): InboundMessage<OrderCreatedDto> {
-  return message<OrderCreatedDto>('orders.created', {
+  return inboundMessage<OrderCreatedDto>('orders.created', {
     eventId: `created-${orderId}`,
     orderId,
     createdAt: createdAt.toISOString(),
@@ -161,7 +149,7 @@ export function orderCreated(
 }
 
 export function orderPaid(orderId: string, paidAt: Date): InboundMessage<OrderPaidDto> {
-  return message<OrderPaidDto>('orders.paid', {
+  return inboundMessage<OrderPaidDto>('orders.paid', {
     eventId: `paid-${orderId}`,
     orderId,
     paidAt: paidAt.toISOString(),
@@ -173,7 +161,7 @@ export function scheduleCommand(
   jobId: string,
   delaySeconds: number,
 ): InboundMessage<SchedulerCommandDto> {
-  return message<SchedulerCommandDto>('scheduler.commands', {
+  return inboundMessage<SchedulerCommandDto>('scheduler.commands', {
     eventId,
     type: 'schedule',
     jobId,
@@ -183,7 +171,7 @@ export function scheduleCommand(
 }
 
 export function cancelCommand(eventId: string, jobId: string): InboundMessage<SchedulerCommandDto> {
-  return message<SchedulerCommandDto>('scheduler.commands', {
+  return inboundMessage<SchedulerCommandDto>('scheduler.commands', {
     eventId,
     type: 'cancel',
     jobId,

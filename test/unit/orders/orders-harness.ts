@@ -4,6 +4,7 @@ import { ORDER_TIMEOUT_HANDLER, orderTimeoutJobId } from '../../../src/orders/or
 import { MemoryOrderStates } from '../../../src/orders/order-states';
 import { orderTimeoutHandler, type OrderTopics } from '../../../src/orders/order-timeout';
 import { OrdersService } from '../../../src/orders/orders.service';
+import { inboundMessage } from '../../support/inbound-message';
 import {
   FakeClock,
   MemoryJobStore,
@@ -19,25 +20,11 @@ export const TOPICS: OrderTopics = {
   latePayment: 'orders.late-payment',
 };
 
-let offset = 0;
-
-function message<T>(topic: string, value: T & { eventId: string }): InboundMessage<T> {
-  return {
-    topic,
-    partition: 0,
-    offset: String(offset++),
-    key: null,
-    value,
-    headers: {},
-    eventId: value.eventId,
-  };
-}
-
 export function created(
   orderId: string,
   extra: Partial<OrderCreatedDto> = {},
 ): InboundMessage<OrderCreatedDto> {
-  return message<OrderCreatedDto>('orders.created', {
+  return inboundMessage<OrderCreatedDto>('orders.created', {
     eventId: `created-${orderId}`,
     orderId,
     createdAt: START.toISOString(),
@@ -51,7 +38,7 @@ export function paid(
   paidAt: Date,
   eventId = `paid-${orderId}`,
 ): InboundMessage<OrderPaidDto> {
-  return message<OrderPaidDto>('orders.paid', { eventId, orderId, paidAt: paidAt.toISOString() });
+  return inboundMessage<OrderPaidDto>('orders.paid', { eventId, orderId, paidAt: paidAt.toISOString() });
 }
 
 /**
