@@ -11,15 +11,16 @@ export async function passedGuards(
 ): Promise<Set<GuardedEvents>> {
   const groups = completions.flatMap((c) => c.guarded ?? []);
   const passed = new Set<GuardedEvents>();
-  const batches = new Map<GuardBatch<unknown>, GuardedEvents[]>();
+  const batches = new Map<GuardBatch<unknown>, { members: GuardedEvents[]; items: unknown[] }>();
   for (const group of groups) {
     if (typeof group.guard === 'function') continue;
-    const members = batches.get(group.guard.batch) ?? [];
-    members.push(group);
-    batches.set(group.guard.batch, members);
+    const { batch, item } = group.guard;
+    const entry = batches.get(batch) ?? { members: [], items: [] };
+    entry.members.push(group);
+    entry.items.push(item);
+    batches.set(batch, entry);
   }
-  for (const [batch, members] of batches) {
-    const items = members.map((group) => (typeof group.guard === 'function' ? undefined : group.guard.item));
+  for (const [batch, { members, items }] of batches) {
     const verdicts = await batch.check(tx, items);
     members.forEach((group, i) => {
       if (verdicts[i] === true) passed.add(group);
