@@ -1,4 +1,4 @@
-import { Module, type ValidationPipe } from '@nestjs/common';
+import { Module, type ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 
@@ -18,19 +18,22 @@ import { SchedulerStateController } from './scheduler/scheduler-state.controller
 import { TriggersController } from './triggers/triggers.controller';
 
 /**
- * The strict body/query validation every route gets: unknown fields refused, types not coerced; a
- * body DTO with a @BodySchema shortcut is checked by that first (see body-schema.ts).
+ * The strict body/query validation every route gets: unknown fields refused, types not coerced
+ * (exported so tests hold the body shortcut to exactly these options).
  */
+export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
+};
+
+/** That validation; a body DTO with a @BodySchema shortcut is checked by that first (body-schema.ts). */
 function createValidationPipe(): ValidationPipe {
-  return new SchemaFirstValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
-  });
+  return new SchemaFirstValidationPipe(VALIDATION_PIPE_OPTIONS);
 }
 
 /**

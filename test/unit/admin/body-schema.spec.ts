@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 
 import { CreateJobDto } from '../../../src/admin/dto/create-job.dto';
 import {
@@ -8,7 +8,8 @@ import {
   keysKeptAsGiven,
   SchemaFirstValidationPipe,
 } from '../../../src/admin/http/body-schema';
-import { flattenValidationErrors, RequestValidationError } from '../../../src/admin/problem/request-errors';
+import { VALIDATION_PIPE_OPTIONS as OPTIONS } from '../../../src/admin/admin.module';
+import { RequestValidationError } from '../../../src/admin/problem/request-errors';
 
 /**
  * The admin API's body shortcut (a compiled schema in front of class-validator) against
@@ -19,16 +20,6 @@ import { flattenValidationErrors, RequestValidationError } from '../../../src/ad
 
 type Plain = Record<string, unknown>;
 
-/** The options of the app's pipe (admin.module.ts). */
-const OPTIONS: ValidationPipeOptions = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  transform: true,
-  transformOptions: { enableImplicitConversion: false },
-  validationError: { target: false, value: false },
-  exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
-};
 const reference = new ValidationPipe(OPTIONS);
 const pipe = new SchemaFirstValidationPipe(OPTIONS);
 const BODY: ArgumentMetadata = { type: 'body', metatype: CreateJobDto, data: '' };
