@@ -28,6 +28,25 @@ count() {
   read -r p f k <<<"$counts"
   passed_n=$((passed_n + p)) failed_n=$((failed_n + f)) skipped_n=$((skipped_n + k))
 }
+# explain NAME FILE EXIT: after a failed Jest run, say why in a few lines: the suites that failed
+# to run or failed, or, when every suite passed, Jest's exit status and the end of its stderr.
+explain() {
+  local why
+  why="$(node -e '
+    const [file, code] = process.argv.slice(1);
+    let r;
+    try { r = require(file); } catch { console.log(`no Jest result file (exit ${code}): Jest stopped before writing it`); process.exit(); }
+    const bad = r.testResults.filter((t) => t.status !== "passed" || t.testExecError);
+    for (const t of bad.slice(0, 5)) {
+      const msg = (t.testExecError?.message ?? t.failureMessage ?? t.message ?? "").replace(/\x1b\[[0-9;]*m/g, "");
+      console.log(`${t.name}: ${msg.split("\n").filter(Boolean).slice(0, 6).join(" | ").slice(0, 600)}`);
+    }
+    if (bad.length === 0) console.log(`every suite passed but Jest exited ${code} (runtime errors: ${r.numRuntimeErrorTestSuites}, interrupted: ${r.wasInterrupted}); the end of its stderr:`);
+  ' "$2" "$3")"
+  echo "---- why $1 failed ----"
+  echo "$why"
+  if [[ "$why" == "every suite passed"* ]]; then tail -n 15 "$results_dir/$1.err" | sed 's/\x1b\[[0-9;]*m//g'; fi
+}
 record() { # name status started_ms
   summary+=("$(printf '%-12s %-7s %s' "$1" "$2" "$(elapsed "$3")")")
   [ "$2" = ok ] || failed=1
@@ -55,10 +74,14 @@ log "DATABASE_URL=$DATABASE_URL KAFKA_BROKERS=$KAFKA_BROKERS"
 
 # 2. unit
 t=$(now_ms)
-if npx jest "${jest_args[@]}" --json --outputFile="$results_dir/unit.json" --selectProjects unit; then
+npx jest "${jest_args[@]}" --json --outputFile="$results_dir/unit.json" --selectProjects unit \
+  2> >(tee "$results_dir/unit.err" >&2)
+code=$?
+if [ "$code" = 0 ]; then
   record unit ok "$t"
 else
   record unit FAILED "$t"
+  explain unit "$results_dir/unit.json" "$code" >>"$results_dir/why"
 fi
 count "$results_dir/unit.json"
 
@@ -67,10 +90,16 @@ t=$(now_ms)
 if [ "$infra_ok" != 1 ]; then
   log "integration tests not run: the services did not start (see above); fix that, then: npm run infra:up"
   record integration FAILED "$t"
-elif npx jest "${jest_args[@]}" --json --outputFile="$results_dir/integration.json" --selectProjects integration --runInBand; then
-  record integration ok "$t"
 else
-  record integration FAILED "$t"
+  npx jest "${jest_args[@]}" --json --outputFile="$results_dir/integration.json" --selectProjects integration \
+    --runInBand 2> >(tee "$results_dir/integration.err" >&2)
+  code=$?
+  if [ "$code" = 0 ]; then
+    record integration ok "$t"
+  else
+    record integration FAILED "$t"
+    explain integration "$results_dir/integration.json" "$code" >>"$results_dir/why"
+  fi
 fi
 count "$results_dir/integration.json"
 
@@ -80,6 +109,7 @@ printf '%s\n' "${summary[@]}"
 counts_line="tests: $passed_n passed, $failed_n failed, $skipped_n skipped"
 [ -n "${TEST_COUNTS_FILE:-}" ] && echo "$counts_line" >"$TEST_COUNTS_FILE"
 if [ "$failed" -ne 0 ]; then
+  [ -s "$results_dir/why" ] && cat "$results_dir/why"
   echo "RESULT: FAILED"
   echo "$counts_line"
   exit 1
