@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEAD_LETTERS_USAGE, deadLettersCommand } from '../cli/dead-letters';
 import { parsePreviewArgs, previewBatch, previewLines } from '../cli/triggers-preview';
+import { scrubSecrets } from './logging/secret-scrubber';
 
 /**
  * Command-line entry, deliberately thin and without booting NestJS:
@@ -42,7 +43,9 @@ if (argv[0] === 'dead-letters' && !argv.includes('--help') && !argv.includes('-h
   deadLettersCommand(argv.slice(1), process.env, (line) => process.stdout.write(`${line}\n`)).then(
     () => (process.exitCode = 0),
     (error: unknown) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `error: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`,
+      );
       process.exitCode = (error as { code?: unknown }).code === 'CLI_USAGE' ? 2 : 1;
     },
   );

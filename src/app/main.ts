@@ -7,14 +7,19 @@ import { setupHttp } from '../admin/http-setup';
 import { AppModule } from './app.module';
 import { ensureEmbeddedAdminKey } from './config/embedded-admin-key';
 import { loadDotEnv } from './config/dotenv';
-import { ConfigError, isEmbedded, loadConfig } from './config/load-config';
+import { isEmbedded, loadConfig } from './config/load-config';
+import { configuredSecretValues } from './config/secret-values';
+import { ScrubbingConsoleLogger } from './logging/scrubbing-console-logger';
+import { registerSecretValues } from './logging/secret-scrubber';
 import { checkConnections } from './startup/check-connections';
-import { StartupConnectionError } from './startup/startup-error';
-import { scrubSecrets } from './logging/redaction';
+import { fatalStartText } from './startup/fatal-start-text';
 
 async function bootstrap(): Promise<void> {
+  // Until pino takes over (setupHttp), Nest logs to the console: with secrets hidden there too.
+  Logger.overrideLogger(new ScrubbingConsoleLogger());
   loadDotEnv();
   const config = loadConfig();
+  registerSecretValues(configuredSecretValues(config));
   const generatedKey = ensureEmbeddedAdminKey(config);
   await checkConnections(config, (message) => new Logger('startup').warn(message));
   // Logs are held until pino takes over Nest's logger in setupHttp.
@@ -30,7 +35,11 @@ async function bootstrap(): Promise<void> {
     );
   }
   if (generatedKey) {
-    logger.warn(`no ADMIN_API_KEYS set: admin key for this run is ${generatedKey} (send it as x-api-key)`);
+    // The one secret shown on purpose (to the terminal, not the log): a throwaway key for trying
+    // the service out in memory. Logs hide it like any configured key.
+    process.stderr.write(
+      `no ADMIN_API_KEYS set: admin key for this run is ${generatedKey} (send it as x-api-key)\n`,
+    );
   }
   logger.log(
     `listening on http://${config.http.host}:${config.http.port} (replica ${config.scheduler.replicaId})`,
@@ -38,13 +47,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // A config or connection-settings error is the operator's to fix: say what, without a stack trace.
-  // Anything else is printed without credentials (a driver error can quote DATABASE_URL).
-  const operatorsToFix = error instanceof ConfigError || error instanceof StartupConnectionError;
-  console.error(
-    operatorsToFix
-      ? error.message
-      : scrubSecrets(error instanceof Error ? String(error.stack) : String(error)),
-  );
+  console.error(fatalStartText(error));
   process.exit(1);
 });

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import { loadConfig } from '../app/config/load-config';
+import { configuredSecretValues } from '../app/config/secret-values';
+import { registerSecretValues } from '../app/logging/secret-scrubber';
 import { databaseOptions } from '../app/database/database-options';
 import { createKafkaClient } from '../app/kafka/kafka-client';
 import { DeadLetterReplayer } from '../messaging/dead-letters/dead-letter-replayer';
@@ -42,6 +44,7 @@ export async function deadLettersCommand(
   if (command !== 'list' && command !== 'replay') throw new CliUsageError(DEAD_LETTERS_USAGE);
   if (!values.topic) throw new CliUsageError('--topic is required');
   const config = loadConfig(env);
+  registerSecretValues(configuredSecretValues(config));
   if (!config.database.url || !config.kafka.brokers)
     throw new CliUsageError('DATABASE_URL and KAFKA_BROKERS must be set (as for the service)');
   const kafka = createKafkaClient({ ...config.kafka, brokers: config.kafka.brokers });

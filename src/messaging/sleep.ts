@@ -1,3 +1,5 @@
+import { scrubSecrets } from '../app/logging/secret-scrubber';
+
 /** Waits `ms`, or less if `signal` aborts (never rejects): retry loops must not delay shutdown. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -12,6 +14,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * An error's message as messaging records and reports it (consumer status, stuck partitions,
+ * outbox lastError, publish dead letters, log lines), with URL passwords and configured secrets hidden.
+ */
 export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return scrubSecrets(error instanceof Error ? error.message : String(error));
 }

@@ -1,6 +1,7 @@
 // The engine's public API. Adapters (persistence, messaging, admin) import from here.
 export { Scheduler, type AddJobsResult, type RunNowResult } from './scheduler';
 export type { SchedulerOptions } from './scheduler-options';
+export { describeError, hideUrlCredentials, type ErrorTextScrubber } from './error-text';
 export { SchedulerTransaction, type TransactionAddJobsResult } from './scheduler-transaction';
 export { TransactionalMap } from './memory/transactional-map';
 export type { SchedulerEventMap, SchedulerEventName, Listener } from './events';

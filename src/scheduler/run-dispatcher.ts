@@ -8,7 +8,8 @@ import { cloneJob } from './memory/clone';
 import type { OutboxEvent } from './outbox';
 import type { Clock } from './ports/clock';
 import type { BatchedGuard, JobStore, RunCompletion, RunGuard } from './ports/job-store';
-import { afterFailure, describeError, type RunFailureDeps } from './run-failure';
+import { describeError, type ErrorTextScrubber } from './error-text';
+import { afterFailure, type RunFailureDeps } from './run-failure';
 import { TriggerCache } from './trigger-cache';
 
 export type { HeldJob } from './held-job';
@@ -22,6 +23,8 @@ export interface RunDispatcherDeps extends RunFailureDeps {
   complete(completion: RunCompletion): void;
   /** An instance ended: capacity freed or a completion queued; the loop may want to look again. */
   onInstanceEnd(): void;
+  /** Applied to every error text recorded (history, dead runs, the dead-letter event). */
+  scrubErrorText: ErrorTextScrubber;
 }
 
 /**
@@ -88,7 +91,7 @@ export class RunDispatcher {
       startedAt: null,
       finishedAt: now,
       outcome: 'error',
-      error: describeError(error),
+      error: describeError(error, this.deps.scrubErrorText),
     });
     this.deps.emitter.emit('job.error', {
       jobId: job.id,
@@ -288,7 +291,7 @@ export class RunDispatcher {
       });
     } else {
       // A failed or timed-out run's events are discarded: only successful runs publish.
-      const error = describeError(result.error);
+      const error = describeError(result.error, this.deps.scrubErrorText);
       held.records.push({ scheduledAt, startedAt, finishedAt, outcome: result.outcome, error, attempt });
       this.deps.emitter.emit('job.error', {
         jobId: job.id,

@@ -93,9 +93,3 @@ function deadLetterEvent(
     headers: { 'x-event-id': eventId },
   };
 }
-
-/** How a run's error is recorded in history and dead runs. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}

@@ -56,6 +56,7 @@ export function buildSchedulerEngine(
     random: o.random,
     retryPolicy: o.retryPolicy,
     deadLetterTopic: o.deadLetterTopic,
+    scrubErrorText: o.scrubErrorText,
     complete: (completion) => batcher.add(completion),
     onInstanceEnd: () => loop.runEnded(),
   });

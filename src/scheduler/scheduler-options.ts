@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 
 import { v4 as uuidv4 } from 'uuid';
 
+import { type ErrorTextScrubber, hideUrlCredentials } from './error-text';
 import { ValidationError } from './errors';
 import type { RetryPolicyInput } from './job';
 import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
@@ -65,15 +66,21 @@ export interface SchedulerOptions {
   retryPolicy?: RetryPolicyInput;
   /** Topic a dead run is announced on, through the outbox. Default null: not announced. */
   deadLetterTopic?: string | null;
+  /**
+   * Rewrites each error text the engine records or publishes (run history, dead runs, the
+   * dead-letter event), e.g. to hide secrets. Default: hides URL passwords (hideUrlCredentials).
+   */
+  scrubErrorText?: ErrorTextScrubber;
 }
 
 export type ResolvedSchedulerOptions = Required<
-  Omit<SchedulerOptions, 'executor' | 'executors' | 'retryPolicy' | 'deadLetterTopic'>
+  Omit<SchedulerOptions, 'executor' | 'executors' | 'retryPolicy' | 'deadLetterTopic' | 'scrubErrorText'>
 > & {
   executor?: Executor;
   executors: Record<string, Executor>;
   retryPolicy: RetryPolicy;
   deadLetterTopic: string | null;
+  scrubErrorText: ErrorTextScrubber;
 };
 
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
@@ -99,6 +106,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
       'retryPolicy',
     ),
     deadLetterTopic: options.deadLetterTopic ?? null,
+    scrubErrorText: options.scrubErrorText ?? hideUrlCredentials,
     state: options.state ?? new MemorySchedulerState(),
   };
   if (!resolved.store) throw new ValidationError('store', 'a job store is required');
@@ -127,6 +135,8 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     if (name === 'default' && executor.modulesOnly)
       throw new ValidationError('executors.default', 'must run function handlers (not modulesOnly)');
   }
+  if (typeof resolved.scrubErrorText !== 'function')
+    throw new ValidationError('scrubErrorText', 'must be a function (text) => text');
   if (typeof resolved.owner !== 'string' || resolved.owner === '')
     throw new ValidationError('owner', 'must be a non-empty string');
   return resolved;

@@ -2,8 +2,9 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs
 import type { Request, Response } from 'express';
 
 import { requestIdOf } from '../../app/logging/request-context';
+import { scrubSecrets } from '../../app/logging/secret-scrubber';
 
-import { PROBLEM_CONTENT_TYPE } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
 import { toProblem } from './problem-mapping';
 
 /** Every error, from any route, leaves as application/problem+json (registered as APP_FILTER). */
@@ -15,7 +16,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    const problem = toProblem(error);
+    const problem = scrubbed(toProblem(error));
     if (problem.status >= 500) this.logger.error(error instanceof Error ? error : String(error));
     if (res.headersSent) return;
     const requestId = requestIdOf(req);
@@ -24,4 +25,13 @@ export class ProblemFilter implements ExceptionFilter {
       .type(PROBLEM_CONTENT_TYPE)
       .send(JSON.stringify({ ...problem, instance: req.originalUrl?.split('?')[0], requestId }));
   }
+}
+
+/** A detail or field message may quote input or an error text: no secret leaves in a response. */
+function scrubbed(problem: ProblemDetails): ProblemDetails {
+  return {
+    ...problem,
+    detail: scrubSecrets(problem.detail),
+    errors: problem.errors.map((e) => ({ field: e.field, message: scrubSecrets(e.message) })),
+  };
 }

@@ -1,5 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 
+import { scrubSecrets } from '../logging/secret-scrubber';
+
 /** 'degraded': working, but part of the work is held up (e.g. one inbound partition keeps failing). */
 export type CheckStatus = 'up' | 'degraded' | 'down';
 
@@ -46,7 +48,9 @@ async function withTimeout(check: ReadinessCheck, ms: number): Promise<CheckResu
     timer = setTimeout(() => resolve({ status: 'down', detail: `no answer within ${ms} ms` }), ms);
   });
   try {
-    return await Promise.race([check.check().catch((e: unknown) => down(e)), timeout]);
+    const result = await Promise.race([check.check().catch((e: unknown) => down(e)), timeout]);
+    // A detail is often a driver's error text, and the probe is public: no secret in it.
+    return result.detail === undefined ? result : { ...result, detail: scrubSecrets(result.detail) };
   } finally {
     clearTimeout(timer);
   }

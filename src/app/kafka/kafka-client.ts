@@ -4,6 +4,7 @@ import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 
 import type { KafkaSecurity, TlsSettings } from '../config/security';
 import type { KafkaWithBrokers } from '../config/settings/kafka-settings';
+import { kafkaLogCreator } from './kafka-log';
 
 /** Node TLS options for the brokers; without a CA file Node's built-in roots are trusted. */
 function kafkaTls(tls: TlsSettings): ConnectionOptions {
@@ -43,6 +44,7 @@ export function createKafkaClient(kafka: KafkaWithBrokers): Kafka {
     clientId: kafka.clientId,
     brokers: kafka.brokers,
     logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(),
     connectionTimeout: 3000,
     authenticationTimeout: 5000,
     requestTimeout: 10000,

@@ -23,13 +23,6 @@ export const REDACT_PATHS = [
   'password',
 ];
 
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]*@/gi;
-
-/** Hides the password of any `scheme://user:password@host` in text (driver errors quote DATABASE_URL). */
-export function scrubSecrets(text: string): string {
-  return text.replace(URL_CREDENTIALS, '$1***@');
-}
-
 /** Query parameters whose names suggest a credential (api_key, x-api-key, token, signature…). */
 const SECRET_PARAM = /(key|token|secret|passw|pwd|auth|sig|credential|session|cookie)/i;
 

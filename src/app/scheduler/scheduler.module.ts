@@ -8,6 +8,7 @@ import { MySqlSchedulerState } from '../../persistence/mysql-scheduler-state';
 import { type Clock, MemoryJobStore, MemorySchedulerState, Scheduler } from '../../scheduler';
 import { AppConfig } from '../config/app-config';
 import { ReadinessRegistry } from '../health/readiness';
+import { scrubSecrets } from '../logging/secret-scrubber';
 
 export type ServiceStore = SchedulerStore;
 
@@ -66,6 +67,8 @@ function describe(error: unknown): string | undefined {
             maxEventAgeSeconds: config.scheduler.retryMaxEventAgeSeconds,
           },
           deadLetterTopic: config.topics.schedulerDeadLetter,
+          // Run history, dead runs and scheduler.dead-letter record error text without secrets.
+          scrubErrorText: scrubSecrets,
         },
       }),
     }),

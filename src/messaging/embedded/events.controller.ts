@@ -22,6 +22,7 @@ import { InboundRegistry } from '../inbound/inbound-registry';
 import { MemoryEventBus } from '../memory/memory-event-bus';
 import { EVENT_ID_HEADER } from '../publish-handler';
 import { EVENT_BUS } from '../tokens';
+import { scrubSecrets } from '../../app/logging/secret-scrubber';
 
 function problem(
   res: Response,
@@ -33,7 +34,7 @@ function problem(
   res
     .status(status)
     .type('application/problem+json')
-    .json({ type: 'about:blank', title, status, detail, errors });
+    .json({ type: 'about:blank', title, status, detail: scrubSecrets(detail), errors });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../../app/logging/secret-scrubber';
 import { dlqTopicFor, type BusMessage, type InboundRecord } from '../event-bus';
 
 export const DLQ_HEADERS = {
@@ -13,9 +14,11 @@ const MAX_ERROR_TEXT = 2000;
 
 /**
  * The dead letter of a record: same key, same value bytes, same headers, plus headers naming the
- * error and where the record came from. A record without a value is dead-lettered with an empty one.
+ * error (secrets hidden) and where the record came from. A record without a value is dead-lettered with an empty one.
  */
-export function deadLetter(record: InboundRecord, code: string, error: string): BusMessage {
+export function deadLetter(record: InboundRecord, code: string, reason: string): BusMessage {
+  // The error header is the service's own text (a parse or database error may quote the value or a credential).
+  const error = scrubSecrets(reason);
   return {
     topic: dlqTopicFor(record.topic),
     key: record.key,

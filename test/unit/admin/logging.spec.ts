@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 
 import { createAppLogger } from '../../../src/app/logging/logger';
-import { scrubSecrets } from '../../../src/app/logging/redaction';
+import { scrubSecrets } from '../../../src/app/logging/secret-scrubber';
 import { requestIdFrom } from '../../../src/app/logging/request-context';
 import { API_KEY, createAdminTestApp } from './admin-app';
 
