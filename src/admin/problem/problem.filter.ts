@@ -16,22 +16,23 @@ export class ProblemFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    const problem = scrubbed(toProblem(error));
+    const problem = toProblem(error);
     if (problem.status >= 500) this.logger.error(error instanceof Error ? error : String(error));
     if (res.headersSent) return;
     const requestId = requestIdOf(req);
     res
       .status(problem.status)
       .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ ...problem, instance: req.originalUrl?.split('?')[0], requestId }));
+      .send(JSON.stringify(scrubbed({ ...problem, instance: req.originalUrl?.split('?')[0], requestId })));
   }
 }
 
-/** A detail or field message may quote input or an error text: no secret leaves in a response. */
+/** A detail, field message or the path may quote input or an error text: no secret leaves in a response. */
 function scrubbed(problem: ProblemDetails): ProblemDetails {
   return {
     ...problem,
     detail: scrubSecrets(problem.detail),
+    instance: problem.instance === undefined ? undefined : scrubSecrets(problem.instance),
     errors: problem.errors.map((e) => ({ field: e.field, message: scrubSecrets(e.message) })),
   };
 }

@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 
 import { setupHttp } from '../../../src/admin/http-setup';
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
+import { LOG_DESTINATION } from '../../../src/app/logging/log-destination';
 import { CLOCK } from '../../../src/app/scheduler/tokens';
 import type { FakeClock } from '../../../src/scheduler';
 import { kafkaBrokers } from '../../support/env';
@@ -23,6 +25,8 @@ export async function bootAdminApp(o: {
   clock: FakeClock;
   /** Extra settings, e.g. a rate limit. */
   env?: Record<string, string>;
+  /** Where log lines go (with LOG_LEVEL in env), to read them; default stdout. */
+  logDestination?: DestinationStream;
 }): Promise<INestApplication> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -42,6 +46,8 @@ export async function bootAdminApp(o: {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(CLOCK)
     .useValue(o.clock)
+    .overrideProvider(LOG_DESTINATION)
+    .useValue(o.logDestination ?? null)
     .compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   setupHttp(app, config);

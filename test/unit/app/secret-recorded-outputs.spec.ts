@@ -89,7 +89,7 @@ describe('problem details', () => {
       type: () => res,
       send: (text: string) => (body = text),
     };
-    const req = { originalUrl: '/v1/jobs', headers: {} };
+    const req = { originalUrl: `/v1/jobs/${secrets[3]}?x=1`, headers: {} };
     const host = {
       getType: () => 'http',
       switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
