@@ -15,7 +15,7 @@ export function kafkaLogCreator(sink: Sink = new Logger('kafkajs')): logCreator 
     ({ namespace, level, log }: LogEntry) => {
       const { message, timestamp: _timestamp, logger: _logger, ...details } = log;
       const extra = Object.keys(details).length > 0 ? ` ${scrubJsonLine(JSON.stringify(details))}` : '';
-      const text = `${namespace}: ${scrubSecrets(String(message))}${extra}`;
+      const text = `${namespace ? `${namespace}: ` : ''}${scrubSecrets(String(message))}${extra}`;
       if (level <= logLevel.ERROR) sink.error(text);
       else if (level === logLevel.WARN) sink.warn(text);
       else if (level === logLevel.INFO) sink.log(text);

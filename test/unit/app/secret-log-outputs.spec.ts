@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import { logLevel } from 'kafkajs';
 import request from 'supertest';
 
+import { createKafkaClient } from '../../../src/app/kafka/kafka-client';
 import { kafkaLogCreator } from '../../../src/app/kafka/kafka-log';
 import { createAppLogger } from '../../../src/app/logging/logger';
 import { type HttpLoggerOptions, loggerParams } from '../../../src/app/logging/logger-params';
@@ -19,7 +20,7 @@ import { createAdminTestApp } from '../admin/admin-app';
 
 // Every way a log line or start-up message leaves the process, each given an error quoting every
 // configured secret and a URL with a password: none of them may show one.
-const { secrets } = secretConfig();
+const { config, secrets } = secretConfig();
 const leaky = (): Error => new Error(leakyText());
 
 function sink(): { stream: Writable; text: () => string; lines: () => Array<Record<string, unknown>> } {
@@ -129,6 +130,21 @@ describe("Nest's Logger", () => {
 });
 
 describe('kafkajs logs', () => {
+  it("reach Nest's Logger from the service's kafkajs client (not kafkajs's own console output)", () => {
+    const lines: string[] = [];
+    const record = (message: unknown, context?: unknown): void => {
+      if (context === 'kafkajs') lines.push(String(message));
+    };
+    Logger.overrideLogger({ log: record, error: record, warn: record, debug: record, verbose: record });
+    try {
+      // kafkajs warns about its partitioner as soon as a producer is made: a line of its own.
+      createKafkaClient({ ...config.kafka, brokers: ['127.0.0.1:1'] }).producer();
+    } finally {
+      Logger.overrideLogger(new ScrubbingConsoleLogger());
+    }
+    expect(lines).toEqual([expect.stringContaining('KafkaJS v2.0.0 switched default partitioner')]);
+  });
+
   it.each([logLevel.ERROR, logLevel.WARN, logLevel.INFO, logLevel.DEBUG])(
     'go to the app logger without secrets (level %s)',
     (level) => {
