@@ -46,6 +46,12 @@ async function bootstrap(): Promise<void> {
   );
 }
 
+// A crash, like a failed start, prints its error without secrets (Node's own report would not).
+process.on('uncaughtException', (error) => {
+  console.error(fatalStartText(error));
+  process.exit(1);
+});
+
 bootstrap().catch((error: unknown) => {
   console.error(fatalStartText(error));
   process.exit(1);

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../../src/app/config/load-config';
+import { SourceReader } from '../../../src/app/config/secret-sources';
 import { configuredSecretValues } from '../../../src/app/config/secret-values';
 import { settingCatalog } from '../../../src/app/config/settings-catalog';
 import {
@@ -23,6 +24,12 @@ describe('configured secret values', () => {
     const values = configuredSecretValues(config);
     expect(values).toEqual(expect.arrayContaining(secrets.filter((s) => s !== 'stray-url-password')));
     expect(values).not.toContain(SECRET_ENV.DATABASE_URL);
+  });
+
+  it('include every secret read from the environment or a file (a key passphrase too) as soon as it is read', () => {
+    const passphrase = 'key-passphrase-never-shown';
+    new SourceReader({ KAFKA_SSL_KEY_PASSWORD: passphrase }).secret('KAFKA_SSL_KEY_PASSWORD');
+    expect(scrubSecrets(`bad decrypt with ${passphrase}`)).toBe('bad decrypt with [REDACTED]');
   });
 
   it('leave out a URL password equal to its user name, and URLs without a password', () => {
