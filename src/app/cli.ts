@@ -33,7 +33,7 @@ function main(argv: string[]): number {
     process.stdout.write(`${previewLines(parsePreviewArgs(rest)).join('\n')}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

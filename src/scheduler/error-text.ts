@@ -5,7 +5,8 @@
  */
 export type ErrorTextScrubber = (text: string) => string;
 
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@"\\]*:)[^@\s/"\\]*@/gi;
+/** The scheme is bounded so text like `a.a.a.a…` costs linear time, not quadratic. */
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^:/\s@"\\]*:)[^@\s/"\\]*@/gi;
 
 /** Hides the password of any `scheme://user:password@host` in text (driver errors quote their URL). */
 export function hideUrlCredentials(text: string): string {

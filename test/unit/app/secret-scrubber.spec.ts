@@ -49,6 +49,13 @@ describe('scrubSecrets', () => {
     expect(text).toContain('sasl [REDACTED]');
   });
 
+  it('takes linear time on text built to make a URL pattern backtrack', () => {
+    const hostile = `${'a.'.repeat(200_000)} ${'a://b:'.repeat(50_000)} ${'x://'.repeat(50_000)}`;
+    const started = Date.now();
+    scrubSecrets(hostile);
+    expect(Date.now() - started).toBeLessThan(1000); // quadratic: minutes
+  });
+
   it(`ignores values shorter than ${MIN_SECRET_LENGTH} characters, so ordinary words survive`, () => {
     registerSecretValues(['job', 'short77']);
     expect(scrubSecrets('job short77 failed')).toBe('job short77 failed');
