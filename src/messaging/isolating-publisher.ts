@@ -79,10 +79,10 @@ export class IsolatingPublisher {
     return pending;
   }
 
-  /** Retries the isolated topic whose retry is due soonest, if one is due. */
-  async retryDue(): Promise<void> {
+  /** Retries the isolated topic whose retry is due soonest, if one is due (its events of `shards`). */
+  async retryDue(shards?: number[]): Promise<void> {
     const due = this.isolation.due(this.clock.now().getTime());
-    if (due) await this.retryIsolated(due);
+    if (due) await this.retryIsolated(due, shards);
   }
 
   /** A permanent failure that did not say which topic: find it by publishing one topic at a time. */
@@ -116,9 +116,9 @@ export class IsolatingPublisher {
   }
 
   /** One retry of an isolated topic: its oldest events alone; dead-letter those failing too long. */
-  private async retryIsolated(isolated: IsolatedTopic): Promise<void> {
+  private async retryIsolated(isolated: IsolatedTopic, shards?: number[]): Promise<void> {
     const { topic } = isolated;
-    const events = await this.store.fetchUnsent(this.options.batchSize, { topic });
+    const events = await this.store.fetchUnsent(this.options.batchSize, { topic, shards });
     if (events.length === 0) return this.release(topic, 'nothing left to publish');
     const started = Date.now();
     try {

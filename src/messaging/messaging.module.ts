@@ -17,9 +17,9 @@ import { MessagingLifecycle } from './messaging.lifecycle';
 import { MessagingMetricsBridge } from './metrics-bridge';
 import { OutboxRelay } from './outbox-relay';
 import { PublishAction } from './publish-action';
-import { MySqlRelayLock } from '../persistence/mysql-relay-lock';
+import { MySqlRelayShares } from '../persistence/mysql-relay-shares';
 import { rejectedDataReason } from '../persistence/sql-errors';
-import { SOLE_RELAY } from './relay-leadership';
+import { EVERY_SHARD_HERE } from './relay-leadership';
 import { MessagingTelemetry } from './telemetry';
 import { EVENT_BUS } from './tokens';
 import { DeadLetterReplayer } from './dead-letters/dead-letter-replayer';
@@ -149,8 +149,8 @@ export class MessagingModule {
                 deadLetterAfterMs: c.outbox.deadLetterAfterMs,
                 backoffMaxMs: c.outbox.retryMaxMs,
                 deadLetterTopic: c.topics.schedulerDeadLetter,
-                // Replicas sharing a database elect one relay; alone in memory, it always leads.
-                leadership: dataSource ? new MySqlRelayLock(dataSource) : SOLE_RELAY,
+                // Replicas sharing a database split the outbox's shards; alone in memory, it relays all.
+                shares: dataSource ? new MySqlRelayShares(dataSource) : EVERY_SHARD_HERE,
               },
               telemetry,
               new Logger('outbox'),

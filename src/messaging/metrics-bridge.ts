@@ -17,7 +17,11 @@ export class MessagingMetricsBridge implements OnModuleDestroy {
     @Optional() metrics?: MetricsService,
   ) {
     if (!metrics) return;
-    metrics.onScrape('relay', async () => metrics.relayLeader.set(relay.status().leader ? 1 : 0));
+    metrics.onScrape('relay', async () => {
+      const { leader, shards } = relay.status();
+      metrics.relayLeader.set(leader ? 1 : 0);
+      metrics.relayShards.set(shards.length);
+    });
     metrics.onScrape('inbound-stuck', async () => {
       metrics.inboundStuck.reset();
       for (const p of pipeline.stuck.list())

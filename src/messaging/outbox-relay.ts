@@ -1,11 +1,11 @@
 import { Backoff } from '../scheduler/backoff';
-import type { Clock, OutboxStore, StoredOutboxEvent } from '../scheduler';
+import { OUTBOX_SHARDS, type Clock, type OutboxStore, type StoredOutboxEvent } from '../scheduler';
 import type { EventBus } from './event-bus';
 import { silentLogger, type MessagingLogger } from './logger';
 import { describeError, sleep } from './sleep';
 import type { MessagingTelemetry } from './telemetry';
 import { RelayPipeline } from './relay-pipeline';
-import { SOLE_RELAY, type RelayLeadership } from './relay-leadership';
+import { EVERY_SHARD_HERE, type RelayShares } from './relay-leadership';
 import { IsolatingPublisher } from './isolating-publisher';
 
 export interface OutboxRelayOptions {
@@ -33,9 +33,9 @@ export interface OutboxRelayOptions {
   /** How often to prune and to recount the backlog. Default 60 s and 5 s. */
   pruneEveryMs?: number;
   countEveryMs?: number;
-  /** Only the leader publishes (several replicas share one outbox). Default: this relay alone. */
-  leadership?: RelayLeadership;
-  /** How often a standby relay asks for the lead. Default 1 s. */
+  /** The outbox shards this relay publishes (several replicas share one outbox). Default: every one. */
+  shares?: RelayShares;
+  /** How often a relay with no shard asks for some. Default 1 s. */
   standbyPollMs?: number;
   /** stop() waits this long for the batches in flight, then leaves them to the next leader. Default 3 s. */
   stopGraceMs?: number;
@@ -47,8 +47,10 @@ export interface OutboxRelayOptions {
 
 export interface OutboxRelayStatus {
   running: boolean;
-  /** Whether this replica's relay is the one publishing (the others stand by). */
+  /** Whether this replica's relay publishes some of the outbox's shards (or stands by). */
   leader: boolean;
+  /** The outbox shards it publishes (of OUTBOX_SHARDS). */
+  shards: number[];
   /** Unsent events at the last count (null before the first). */
   backlog: number | null;
   /** Since when every attempt failed (null while healthy). */
@@ -82,6 +84,7 @@ export class OutboxRelay {
   private readonly state = {
     running: false,
     leader: false,
+    shards: [] as number[],
     backlog: null as number | null,
     failingSince: null as Date | null,
     lastError: null as string | null,
@@ -119,6 +122,7 @@ export class OutboxRelay {
           this.store.fetchUnsent(options.batchSize, {
             excludeTopics: this.isolating.isolatedTopics(),
             excludeIds: inFlight,
+            shards: this.shardFilter(),
           }),
         publish: (events) => this.isolating.publish(events),
         markSent: (events, started) => this.markSent(events, started),
@@ -155,13 +159,19 @@ export class OutboxRelay {
     this.loopDone = null;
     this.state.running = false;
     this.state.leader = false;
-    await this.leadership.release().catch((error: unknown) => {
-      this.logger.warn(`outbox relay: could not release the lead: ${describeError(error)}`);
+    this.state.shards = [];
+    await this.shares.release().catch((error: unknown) => {
+      this.logger.warn(`outbox relay: could not give its shards up: ${describeError(error)}`);
     });
   }
 
-  private get leadership(): RelayLeadership {
-    return this.options.leadership ?? SOLE_RELAY;
+  private get shares(): RelayShares {
+    return this.options.shares ?? EVERY_SHARD_HERE;
+  }
+
+  /** The fetch filter: none while this relay holds every shard. */
+  private shardFilter(): number[] | undefined {
+    return this.state.shards.length === OUTBOX_SHARDS ? undefined : this.state.shards;
   }
 
   /**
@@ -175,11 +185,14 @@ export class OutboxRelay {
 
   /**
    * One batch: fetch (isolated topics left out), publish (awaited), mark sent. Returns how many
-   * were fetched; throws on a failure retrying may fix. A topic refusing its events is isolated.
+   * were fetched (0 with no shard to relay); throws on a failure retrying may fix. A topic
+   * refusing its events is isolated.
    */
   async relayOnce(): Promise<number> {
+    if (!(await this.takeLead())) return 0;
     const events = await this.store.fetchUnsent(this.options.batchSize, {
       excludeTopics: this.isolating.isolatedTopics(),
+      shards: this.shardFilter(),
     });
     if (events.length === 0) return 0;
     const started = Date.now();
@@ -212,7 +225,12 @@ export class OutboxRelay {
     }
     if (!this.state.running)
       return { status: 'down', detail: `not running, backlog ${backlog ?? 'unknown'}` };
-    const role = this.state.leader ? 'leader' : 'standby';
+    const { shards } = this.state;
+    const role = !this.state.leader
+      ? 'standby'
+      : shards.length === OUTBOX_SHARDS
+        ? 'leader'
+        : `relaying shards ${shards.join(',')} of ${OUTBOX_SHARDS}`;
     const isolated = this.isolating.isolatedTopics();
     const held = isolated.length > 0 ? `, isolated topics: ${isolated.join(', ')}` : '';
     return { status: 'up', detail: `${role}, backlog ${backlog ?? 'unknown'}${held}` };
@@ -230,7 +248,7 @@ export class OutboxRelay {
           await this.idle(signal, this.options.standbyPollMs ?? 1000);
           continue;
         }
-        await this.isolating.retryDue();
+        await this.isolating.retryDue(this.shardFilter());
         ({ drained } = await this.pipeline.round(signal));
         this.recovered();
         await this.housekeeping();
@@ -260,13 +278,21 @@ export class OutboxRelay {
     });
   }
 
+  /** Claims this replica's shards (between rounds: nothing is in flight); false: stand by. */
   private async takeLead(): Promise<boolean> {
-    const leader = await this.leadership.lead();
-    if (leader !== this.state.leader) {
-      this.logger.log(leader ? 'outbox relay: leading' : 'outbox relay: standing by (another replica leads)');
+    const shards = await this.shares.claim();
+    if (shards.join() !== this.state.shards.join()) {
+      this.logger.log(
+        shards.length === 0
+          ? 'outbox relay: standing by (other replicas relay every shard)'
+          : shards.length === OUTBOX_SHARDS
+            ? 'outbox relay: relaying every shard'
+            : `outbox relay: relaying shards ${shards.join(',')} of ${OUTBOX_SHARDS}`,
+      );
     }
-    this.state.leader = leader;
-    return leader;
+    this.state.shards = shards;
+    this.state.leader = shards.length > 0;
+    return this.state.leader;
   }
 
   private async idle(signal: AbortSignal, ms: number): Promise<void> {
@@ -298,7 +324,9 @@ export class OutboxRelay {
     if (first) this.logger.warn(`outbox relay failing, will retry with back-off: ${this.state.lastError}`);
   }
 
+  /** Counting and pruning the whole outbox: done by the relay of shard 0 alone. */
   private async housekeeping(): Promise<void> {
+    if (this.state.shards[0] !== 0) return;
     const now = this.clock.now().getTime();
     const countEvery = this.options.countEveryMs ?? 5000;
     if (now - this.lastCount >= countEvery) {

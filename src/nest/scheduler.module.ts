@@ -3,10 +3,10 @@ import { DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 
 import { OutboxRelay } from '../messaging/outbox-relay';
-import { SOLE_RELAY } from '../messaging/relay-leadership';
+import { EVERY_SHARD_HERE } from '../messaging/relay-leadership';
 import { dataSourceOptions, runMigrations } from '../persistence/data-source';
 import { MySqlJobStore } from '../persistence/mysql-job-store';
-import { MySqlRelayLock } from '../persistence/mysql-relay-lock';
+import { MySqlRelayShares } from '../persistence/mysql-relay-shares';
 import { MySqlSchedulerState } from '../persistence/mysql-scheduler-state';
 import { type Clock, MemoryJobStore, Scheduler, SystemClock } from '../scheduler';
 import { DecoratedJobsExplorer } from './explorer';
@@ -73,7 +73,7 @@ function providers(): Provider[] {
             pollMs: 500,
             retentionHours: 24,
             downAfterMs: 30_000,
-            leadership: built.dataSource ? new MySqlRelayLock(built.dataSource) : SOLE_RELAY,
+            shares: built.dataSource ? new MySqlRelayShares(built.dataSource) : EVERY_SHARD_HERE,
             ...o.relay,
           },
           undefined,

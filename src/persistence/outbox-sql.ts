@@ -69,8 +69,9 @@ function rowToEvent(row: OutboxRow): StoredOutboxEvent {
 }
 
 /**
- * Range scan of idx_scheduler_outbox_unsent (sent_at, id) from its NULL end: id order, no filesort.
- * Events in flight are skipped on the index itself (it holds id); isolated topics are few rows.
+ * Range scan of idx_scheduler_outbox_unsent (sent_at, id, shard) from its NULL end: id order, no
+ * filesort. Events in flight and other relays' shards are skipped on the index itself; isolated
+ * topics are few rows.
  */
 export async function selectUnsent(
   sql: Sql,
@@ -91,6 +92,11 @@ export async function selectUnsent(
   if (query.topic !== undefined) {
     where.push('topic = ?');
     parameters.push(query.topic);
+  }
+  if (query.shards !== undefined) {
+    if (query.shards.length === 0) return [];
+    where.push('shard IN (?)');
+    parameters.push(query.shards);
   }
   const rows = await selectRows<OutboxRow>(
     sql,

@@ -1,3 +1,5 @@
+import { crc32 } from 'node:zlib';
+
 import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 
 import type { JsonValue } from './job';
@@ -25,4 +27,17 @@ const EVENT_NAMESPACE = parseUuid('6f1c7a58-3c1e-4e7a-9d0b-6a8f3e0c2b41');
 /** The event id for one kind of event emitted by one run of one job. */
 export function eventIdFor(jobId: string, scheduledAt: Date, kind: string): string {
   return uuidv5(Buffer.from(`${jobId}|${scheduledAt.toISOString()}|${kind}`, 'utf8'), EVENT_NAMESPACE);
+}
+
+/**
+ * The outbox is split into this many shards by message key, so that several replicas can relay it
+ * at once while each key stays with one relay (per-key order). Fixed: a row keeps its shard for
+ * life, so changing it would move keys between relays. MySQL stores it as a generated column
+ * (`CRC32(IFNULL(msg_key, '')) % 16`); `outboxShard` is the same function.
+ */
+export const OUTBOX_SHARDS = 16;
+
+/** The shard of an event: CRC-32 of its key's UTF-8 bytes (events without a key share shard 0). */
+export function outboxShard(key: string | null): number {
+  return key === null ? 0 : crc32(Buffer.from(key, 'utf8')) % OUTBOX_SHARDS;
 }

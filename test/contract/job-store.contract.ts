@@ -1,6 +1,6 @@
 import type { Job } from '../../src/scheduler/job';
 import type { OutboxEvent } from '../../src/scheduler/outbox';
-import { eventIdFor } from '../../src/scheduler/outbox';
+import { eventIdFor, OUTBOX_SHARDS, outboxShard } from '../../src/scheduler/outbox';
 import type { JobStore, RunCompletion, RunRecord } from '../../src/scheduler/ports/job-store';
 import type { OutboxStore } from '../../src/scheduler/ports/outbox-store';
 import { describeJobListContract } from './job-list.contract';
@@ -566,6 +566,29 @@ export function describeJobStoreContract(label: string, setup: () => Promise<Con
         expect(eventIds(await store.fetchUnsent(10, { topic: 't1', excludeIds: [all[0].id] }))).toEqual(
           eventIds([more[2], more[4]]),
         );
+      });
+
+      it("reads only the given shards' events (outboxShard of the key; no key is shard 0), in id order", async () => {
+        const keys = ['order-1', 'order-2', 'ü-ключ-🙂', 'job/with spaces', '', 'x'.repeat(300), null];
+        const sharded = Array.from({ length: 40 }, (_, n) => ({
+          ...event(`s${n}`, n, 'cancel'),
+          key: keys[n % keys.length],
+        }));
+        await store.append(sharded);
+        const shardOf = (e: OutboxEvent): number => outboxShard(e.key);
+        const ids = (list: { eventId: string }[]): string[] => list.map((e) => e.eventId);
+        for (const shards of [[shardOf(sharded[0])], [0, shardOf(sharded[2]), shardOf(sharded[5])], [0]]) {
+          expect(ids(await store.fetchUnsent(100, { shards }))).toEqual(
+            ids(sharded.filter((e) => shards.includes(shardOf(e)))),
+          );
+        }
+        const every = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
+        expect(ids(await store.fetchUnsent(100, { shards: every }))).toEqual(ids(sharded));
+        expect(await store.fetchUnsent(100, { shards: [] })).toEqual([]);
+        const first = await store.fetchUnsent(3, { shards: [shardOf(sharded[0])] });
+        expect(
+          ids(await store.fetchUnsent(2, { shards: [shardOf(sharded[0])], excludeIds: [first[0].id] })),
+        ).toEqual(ids(first.slice(1)));
       });
 
       it('counts failed publishes, keeping the first failure time and the last error', async () => {

@@ -114,10 +114,16 @@ export class MetricsService {
     ['group', 'topic', 'partition'],
   );
 
-  /** 1 when this replica's outbox relay is the one publishing (read on scrape); alert when none is. */
+  /** 1 when this replica's outbox relay publishes some shards (read on scrape); alert when none does. */
   readonly relayLeader = this.gauge(
     'outbox_relay_leader',
-    'Whether this replica relays the outbox (1) or stands by (0)',
+    'Whether this replica relays some of the outbox (1) or stands by (0)',
+  );
+
+  /** Outbox shards this replica relays (read on scrape); across the replicas they add up to 16. */
+  readonly relayShards = this.gauge(
+    'outbox_relay_shards',
+    'Outbox shards this replica relays (of 16; the replicas split them, each key in one)',
   );
 
   /** Rows per table of the service's database (filled on scrape): InnoDB's estimate in MySQL, counts in memory. */

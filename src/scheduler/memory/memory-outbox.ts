@@ -1,4 +1,4 @@
-import type { OutboxEvent } from '../outbox';
+import { outboxShard, type OutboxEvent } from '../outbox';
 import type {
   DeadLetteredEvent,
   DeadLetterQuery,
@@ -39,10 +39,12 @@ export class MemoryOutbox {
     if (limit <= 0) return out;
     const skipIds = new Set(query.excludeIds ?? []);
     const skipTopics = new Set(query.excludeTopics ?? []);
+    const shards = query.shards ? new Set(query.shards) : null;
     // Map iteration is insertion order, which is id order.
     for (const event of this.unsent.values()) {
       if (skipIds.has(event.id) || skipTopics.has(event.topic)) continue;
       if (query.topic !== undefined && event.topic !== query.topic) continue;
+      if (shards && !shards.has(outboxShard(event.key))) continue;
       out.push(copy(event));
       if (out.length >= limit) break;
     }

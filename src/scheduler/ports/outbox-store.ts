@@ -8,6 +8,8 @@ export interface UnsentQuery {
   excludeTopics?: string[];
   /** Only this topic (the relay retrying an isolated topic). */
   topic?: string;
+  /** Only events of these shards (`outboxShard`; the ones this replica relays). Absent: every shard. */
+  shards?: number[];
 }
 
 /** One page of dead letters, newest first; `after` is the last one of the previous page. */

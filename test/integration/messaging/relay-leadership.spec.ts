@@ -2,7 +2,8 @@ import type { KafkaEventBus } from '../../../src/messaging/kafka/kafka-event-bus
 import { OutboxRelay } from '../../../src/messaging/outbox-relay';
 import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
 import { MySqlRelayLock } from '../../../src/persistence/mysql-relay-lock';
-import { SystemClock, type OutboxEvent } from '../../../src/scheduler';
+import { MySqlRelayShares } from '../../../src/persistence/mysql-relay-shares';
+import { OUTBOX_SHARDS, SystemClock, type OutboxEvent } from '../../../src/scheduler';
 import { collectMessages, createTopics, uniqueTopic } from '../../support/test-kafka';
 import { openStoreDatabase, type StoreDatabase } from '../persistence/store-database';
 import { eventually, kafkaBus } from './bus-fixture';
@@ -11,8 +12,28 @@ jest.setTimeout(120_000);
 
 const id = (n: number): string => `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
 
-// Two replicas share one outbox: exactly one relays at a time, and the other takes over on death.
-describe('outbox relay leadership on MariaDB', () => {
+const EVERY = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
+
+/** Claims round after round until no sharer's shards change (as relays do between rounds). */
+async function settle(sharers: MySqlRelayShares[]): Promise<number[][]> {
+  let last = '';
+  for (let round = 0; round < 20; round++) {
+    const held: number[][] = [];
+    for (const sharer of sharers) held.push(await sharer.claim());
+    const now = JSON.stringify(held);
+    if (now === last) return held;
+    last = now;
+  }
+  throw new Error(`shares did not settle: ${last}`);
+}
+
+/** Every shard held by exactly one sharer. */
+function expectPartition(held: number[][]): void {
+  expect(held.flat().sort((a, b) => a - b)).toEqual(EVERY);
+}
+
+// Replicas share one outbox: each shard relayed by one at a time, split fairly, taken over on death.
+describe('outbox relay shares on MariaDB', () => {
   let database: StoreDatabase;
   const clock = new SystemClock();
 
@@ -22,6 +43,60 @@ describe('outbox relay leadership on MariaDB', () => {
 
   afterAll(async () => {
     await database?.close();
+  });
+
+  it("splits the shards fairly between the replicas, and gives a leaver's shards to the others", async () => {
+    const sharers = await Promise.all(
+      [1, 2, 3].map(async () => new MySqlRelayShares(await database.openPool(2))),
+    );
+    const [a, b, c] = sharers;
+    try {
+      expect(await a.claim()).toEqual(EVERY); // alone: every shard
+      const three = await settle(sharers);
+      expectPartition(three);
+      expect(three.map((h) => h.length).sort()).toEqual([5, 5, 6]);
+      await b.release();
+      const two = await settle([a, c]);
+      expectPartition(two);
+      expect(two.map((h) => h.length)).toEqual([8, 8]);
+      // Back again: it joins, and the others make room on their next claims.
+      expectPartition(await settle(sharers));
+    } finally {
+      await Promise.all(sharers.map((s) => s.release()));
+    }
+  });
+
+  it("hands a dead replica's shards to the others: the server drops its locks with its connection", async () => {
+    const dying = await database.openPool(2);
+    const sharers = [new MySqlRelayShares(dying), new MySqlRelayShares(await database.openPool(2))];
+    try {
+      expectPartition(await settle(sharers));
+      expect((await sharers[0].claim()).length).toBe(8);
+      await dying.destroy();
+      await eventually(
+        async () => (await sharers[1].claim()).length === OUTBOX_SHARDS,
+        10_000,
+        'takes every shard',
+      );
+      await expect(sharers[0].release()).resolves.toBeUndefined();
+    } finally {
+      await sharers[1].release();
+    }
+  });
+
+  it('stands by while a one-relay version leads (rolling upgrade), and keeps it standing by after', async () => {
+    const legacy = new MySqlRelayLock(await database.openPool(2)); // the one-relay versions' lock
+    const shares = new MySqlRelayShares(await database.openPool(2));
+    try {
+      expect(await legacy.lead()).toBe(true);
+      expect(await shares.claim()).toEqual([]);
+      await legacy.release();
+      expect(await shares.claim()).toEqual(EVERY);
+      expect(await legacy.lead()).toBe(false);
+    } finally {
+      await shares.release();
+      await legacy.release();
+    }
   });
 
   it('grants the lock to one replica per database until it is released', async () => {
@@ -59,12 +134,12 @@ describe('outbox relay leadership on MariaDB', () => {
     await b.release();
   });
 
-  it('publishes each event once with two relays running on one outbox', async () => {
+  it('three relays on one outbox publish each event once, in per-key order, sharing the work', async () => {
     const topic = uniqueTopic('relay_lead');
     await createTopics([topic], 3);
     const store = new MySqlJobStore(database.admin, clock);
     await store.start();
-    const buses: KafkaEventBus[] = [kafkaBus(), kafkaBus()];
+    const buses: KafkaEventBus[] = [kafkaBus(), kafkaBus(), kafkaBus()];
     const relays = await Promise.all(
       buses.map(
         async (bus) =>
@@ -74,29 +149,43 @@ describe('outbox relay leadership on MariaDB', () => {
             retentionHours: 1,
             downAfterMs: 30_000,
             standbyPollMs: 10,
-            leadership: new MySqlRelayLock(await database.openPool(2)),
+            shares: new MySqlRelayShares(await database.openPool(2)),
           }),
       ),
     );
     const collector = await collectMessages(topic);
     try {
       relays.forEach((relay) => relay.start());
-      const events: OutboxEvent[] = Array.from({ length: 200 }, (_, i) => ({
+      await eventually(
+        () =>
+          relays.every((r) => r.status().shards.length >= 5) &&
+          relays.flatMap((r) => r.status().shards).length === OUTBOX_SHARDS,
+        20_000,
+        'the relays split the shards',
+      );
+      const events: OutboxEvent[] = Array.from({ length: 600 }, (_, i) => ({
         eventId: id(i),
         topic,
-        key: `k-${i % 5}`,
+        key: `order-${i % 40}`,
         value: { n: i },
         headers: {},
       }));
-      for (let i = 0; i < events.length; i += 20) await store.append(events.slice(i, i + 20));
-      const messages = await collector.waitFor(200);
+      for (let i = 0; i < events.length; i += 50) await store.append(events.slice(i, i + 50));
+      const messages = await collector.waitFor(600);
       await eventually(async () => (await store.countUnsent()) === 0, 30_000, 'all marked sent');
-      // The relays' own counts are exact: the standby published nothing, so no event went out twice.
-      const leaders = relays.filter((r) => r.status().leader);
-      expect(leaders).toHaveLength(1);
-      expect(relays.map((r) => r.status().relayed).sort((x, y) => x - y)).toEqual([0, 200]);
-      expect(new Set(messages.map((m) => m.headers['x-event-id'])).size).toBe(200);
-      expect(messages).toHaveLength(200);
+      // The relays' own counts are exact: together they published each event once.
+      const relayed = relays.map((r) => r.status().relayed);
+      expect(relayed.reduce((x, y) => x + y, 0)).toBe(600);
+      expect(Math.min(...relayed)).toBeGreaterThan(0);
+      expect(messages).toHaveLength(600);
+      expect(new Set(messages.map((m) => m.headers['x-event-id'])).size).toBe(600);
+      const byKey = new Map<string, number[]>();
+      for (const m of messages) {
+        const list = byKey.get(String(m.key)) ?? [];
+        list.push((JSON.parse(String(m.value)) as { n: number }).n);
+        byKey.set(String(m.key), list);
+      }
+      for (const list of byKey.values()) expect(list).toEqual([...list].sort((x, y) => x - y));
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
       await collector.stop();

@@ -176,7 +176,7 @@ it('two instances in one consumer group share the partitions and the firing; eac
   const due = new Date(T0.getTime() + TIMEOUT * 1000);
   await clock.setAsync(due);
   await quiet(ds, due);
-  // Both instances run an outbox relay but only the leader publishes: one cancel per order, with
+  // Both instances relay, each its share of the outbox's shards (a key in one): one cancel per order, with
   // one eventId (a re-publish after a crash would repeat that id; consumers dedupe on it).
   await eventually(`cancels of all ${N} orders`, async () =>
     new Set(cancel.withKeyPrefix('pair-').map((m) => m.key)).size === N ? true : undefined,

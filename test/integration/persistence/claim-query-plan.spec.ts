@@ -132,4 +132,14 @@ describe('claim query plan', () => {
     expect(row.Extra ?? '').not.toMatch(/filesort/i);
     expect(await rowsRead(sql, [LIMIT])).toBeLessThanOrEqual(LIMIT + 5);
   });
+
+  it("a relay with a share of the shards reads the same index in id order, skipping others' rows on it", async () => {
+    const sql =
+      'SELECT id, value FROM scheduler_outbox FORCE INDEX (idx_scheduler_outbox_unsent) ' +
+      'WHERE sent_at IS NULL AND id NOT IN (?) AND shard IN (?) ORDER BY id LIMIT ?';
+    const { row } = await explain(sql, [[1, 2], [0, 3, 6, 9, 12, 15], LIMIT]);
+    expect(['ref', 'range']).toContain(row.type);
+    expect(row.key).toBe('idx_scheduler_outbox_unsent');
+    expect(row.Extra ?? '').not.toMatch(/filesort/i);
+  });
 });

@@ -44,6 +44,9 @@ describe('/metrics', () => {
     }
     expect(res.text).toContain('scheduler_jobs{state="scheduled"} 0');
     expect(res.text).toContain('outbox_unsent_events 0');
+    // Embedded: one relay, every shard.
+    expect(res.text).toContain('outbox_relay_leader 1');
+    expect(res.text).toContain('outbox_relay_shards 16');
     expect(res.text).toContain(
       'kafka_dead_letter_messages_total{topic="orders.created",reason="invalid_json"} 1',
     );

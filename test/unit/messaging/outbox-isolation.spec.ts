@@ -1,7 +1,7 @@
 import { PublishError, type PermanentPublishReason } from '../../../src/messaging/errors';
 import type { BusMessage } from '../../../src/messaging/event-bus';
 import type { OutboxRelayOptions } from '../../../src/messaging/outbox-relay';
-import type { RelayLeadership } from '../../../src/messaging/relay-leadership';
+import type { RelayShares } from '../../../src/messaging/relay-leadership';
 import type { OutboxEvent } from '../../../src/scheduler';
 import { relayOver, until } from './relay-fixture';
 
@@ -41,14 +41,14 @@ const event = (n: number, topic: string, key = `k-${n % 3}`): OutboxEvent => ({
   headers: { 'x-scheduler-job-id': `job-${n}` },
 });
 
-const setup = (options: Partial<OutboxRelayOptions> = {}, leadership?: RelayLeadership) =>
+const setup = (options: Partial<OutboxRelayOptions> = {}, shares?: RelayShares) =>
   relayOver(new RefusingBus(), {
     isolatedRetryBaseMs: 1000,
     isolatedRetryMaxMs: 4000,
     deadLetterAfterMs: 60_000,
     deadLetterTopic: 'dead',
     stopGraceMs: 200,
-    leadership,
+    shares,
     standbyPollMs: 5,
     ...options,
   });
@@ -179,14 +179,14 @@ describe('OutboxRelay: a topic that refuses its events', () => {
 describe('OutboxRelay: a standby replica after the store comes back', () => {
   it('clears its failure as soon as asking for the lead works again, without ever leading', async () => {
     let down = true;
-    const leadership: RelayLeadership = {
-      lead: async () => {
+    const shares: RelayShares = {
+      claim: async () => {
         if (down) throw new Error('connect ECONNREFUSED');
-        return false;
+        return [];
       },
       release: async () => undefined,
     };
-    const { clock, relay } = setup({ downAfterMs: 1000 }, leadership);
+    const { clock, relay } = setup({ downAfterMs: 1000 }, shares);
     relay.start();
     await until(() => relay.status().failingSince !== null);
     clock.advance(5000);

@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+
+import type { DataSource, QueryRunner } from 'typeorm';
+
+import type { RelayShares } from '../messaging/relay-leadership';
+import { OUTBOX_SHARDS } from '../scheduler';
+
+/** Replicas that can share the relay; past that many, the others stand by. */
+export const MAX_RELAY_MEMBERS = 32;
+
+type LockRow = Record<string, number | string | null>;
+
+/**
+ * The outbox shards split between replicas with MySQL named locks (GET_LOCK), all held on one
+ * connection of this replica's own, so the server drops them when the replica dies and no expiry
+ * needs tuning.
+ *
+ * - Membership: each replica holds the lowest free `…:m<k>` lock. The members are the held ones;
+ *   a replica's rank is its place among them, and its fair share is the shards `i` with
+ *   `i % members === rank`.
+ * - Shards: a replica relays shard `i` only while it holds `…:s<i>`. Over its share it releases
+ *   (between rounds, with nothing in flight); under it, it takes free ones. A shard released by one
+ *   is taken by another on its next claim, so a key is never relayed by two at once.
+ * - Rolling upgrade: the one-relay versions lead with the bare `outbox-relay:<db>` lock. While a
+ *   non-member holds it, members stand by; a member holds it otherwise, so those versions stand by.
+ */
+export class MySqlRelayShares implements RelayShares {
+  private runner: QueryRunner | null = null;
+  private prefix: string | null = null;
+  private member: number | null = null;
+  private held = new Set<number>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async claim(): Promise<number[]> {
+    try {
+      const runner = await this.connection();
+      const prefix = await this.lockPrefix(runner);
+      this.member ??= await this.join(runner, prefix);
+      if (this.member === null) return [];
+      const look = await this.look(runner, prefix);
+      if (!look.members.includes(this.member)) {
+        // Our locks went with a connection the pool replaced: start over on this one.
+        this.member = null;
+        this.held.clear();
+        return [];
+      }
+      for (const shard of [...this.held]) if (!look.ours.has(shard)) this.held.delete(shard);
+      if (look.oneRelayVersion) {
+        await this.releaseShards(runner, prefix, [...this.held]);
+        return [];
+      }
+      const rank = look.members.indexOf(this.member);
+      const wanted = (i: number): boolean => i % look.members.length === rank;
+      await this.releaseShards(
+        runner,
+        prefix,
+        [...this.held].filter((i) => !wanted(i)),
+      );
+      const free = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i).filter(
+        (i) => wanted(i) && !this.held.has(i) && !look.taken.has(i),
+      );
+      await this.take(runner, prefix, free, !look.legacyHeld);
+      return [...this.held].sort((a, b) => a - b);
+    } catch (error) {
+      await this.drop();
+      throw error;
+    }
+  }
+
+  async release(): Promise<void> {
+    const runner = this.runner;
+    if (!runner) return;
+    // The app's pool may close first at shutdown; our connection closed with it, and the server
+    // dropped the locks then: nothing is left to release.
+    if (!this.dataSource.isInitialized) {
+      this.reset();
+      return;
+    }
+    try {
+      await runner.query('DO RELEASE_ALL_LOCKS()');
+    } finally {
+      await this.drop();
+    }
+  }
+
+  /** Takes the lowest free member lock; null when every one is held. */
+  private async join(runner: QueryRunner, prefix: string): Promise<number | null> {
+    for (let k = 0; k < MAX_RELAY_MEMBERS; k++) {
+      const [row] = (await runner.query('SELECT GET_LOCK(?, 0) AS got', [`${prefix}:m${k}`])) as LockRow[];
+      if (Number(row?.got) === 1) return k;
+    }
+    return null;
+  }
+
+  /** Who holds what, in one statement: member locks, shard locks, and the one-relay lock. */
+  private async look(
+    runner: QueryRunner,
+    prefix: string,
+  ): Promise<{
+    members: number[];
+    ours: Set<number>;
+    taken: Set<number>;
+    legacyHeld: boolean;
+    oneRelayVersion: boolean;
+  }> {
+    const memberNames = Array.from({ length: MAX_RELAY_MEMBERS }, (_, k) => `${prefix}:m${k}`);
+    const shardNames = Array.from({ length: OUTBOX_SHARDS }, (_, i) => `${prefix}:s${i}`);
+    const columns = [
+      ...memberNames.map((_, k) => `IS_USED_LOCK(?) AS m${k}`),
+      ...shardNames.map((_, i) => `IS_USED_LOCK(?) AS s${i}`),
+      'IS_USED_LOCK(?) AS legacy',
+      'CONNECTION_ID() AS me',
+    ];
+    const [row = {}] = (await runner.query(`SELECT ${columns.join(', ')}`, [
+      ...memberNames,
+      ...shardNames,
+      prefix,
+    ])) as LockRow[];
+    const me = String(row.me);
+    const memberConnections = new Set<string>();
+    const members: number[] = [];
+    memberNames.forEach((_, k) => {
+      const holder = row[`m${k}`];
+      if (holder === null || holder === undefined) return;
+      members.push(k);
+      memberConnections.add(String(holder));
+    });
+    // Our own member lock counts only when this connection holds it.
+    if (this.member !== null && String(row[`m${this.member}`]) !== me)
+      members.splice(members.indexOf(this.member), 1);
+    const ours = new Set<number>();
+    const taken = new Set<number>();
+    shardNames.forEach((_, i) => {
+      const holder = row[`s${i}`];
+      if (holder === null || holder === undefined) return;
+      (String(holder) === me ? ours : taken).add(i);
+    });
+    const legacy = row.legacy;
+    const legacyHeld = legacy !== null && legacy !== undefined;
+    return {
+      members,
+      ours,
+      taken,
+      legacyHeld,
+      oneRelayVersion: legacyHeld && !memberConnections.has(String(legacy)),
+    };
+  }
+
+  private async releaseShards(runner: QueryRunner, prefix: string, shards: number[]): Promise<void> {
+    if (shards.length === 0) return;
+    await runner.query(
+      `DO ${shards.map(() => 'RELEASE_LOCK(?)').join(', ')}`,
+      shards.map((i) => `${prefix}:s${i}`),
+    );
+    for (const i of shards) this.held.delete(i);
+  }
+
+  /** Tries each free shard's lock (and the one-relay lock, to keep those versions standing by). */
+  private async take(
+    runner: QueryRunner,
+    prefix: string,
+    shards: number[],
+    legacyToo: boolean,
+  ): Promise<void> {
+    const names = [...shards.map((i) => `${prefix}:s${i}`), ...(legacyToo ? [prefix] : [])];
+    if (names.length === 0) return;
+    const [row = {}] = (await runner.query(
+      `SELECT ${names.map((_, n) => `GET_LOCK(?, 0) AS g${n}`).join(', ')}`,
+      names,
+    )) as LockRow[];
+    shards.forEach((shard, n) => {
+      if (Number(row[`g${n}`]) === 1) this.held.add(shard);
+    });
+  }
+
+  private async connection(): Promise<QueryRunner> {
+    if (this.runner && !this.runner.isReleased) return this.runner;
+    this.reset();
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    this.runner = runner;
+    return runner;
+  }
+
+  /** One set of locks per database: test databases (and tenants) on one server must not share. */
+  private async lockPrefix(runner: QueryRunner): Promise<string> {
+    if (this.prefix) return this.prefix;
+    const [row] = (await runner.query('SELECT DATABASE() AS db')) as Array<{ db: string }>;
+    const digest = createHash('sha256').update(String(row?.db)).digest('hex').slice(0, 40);
+    // The name the one-relay versions lock (MySqlRelayLock with its default purpose).
+    this.prefix = `outbox-relay:${digest}`;
+    return this.prefix;
+  }
+
+  private reset(): void {
+    this.member = null;
+    this.held.clear();
+  }
+
+  private async drop(): Promise<void> {
+    const runner = this.runner;
+    this.runner = null;
+    this.reset();
+    if (runner && !runner.isReleased) await runner.release().catch(() => undefined);
+  }
+}
