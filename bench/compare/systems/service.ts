@@ -11,6 +11,19 @@ export function serviceEntry(): string {
   return main;
 }
 
+/** The node flags `npm start` (and the image, checked by container.spec) runs the service with. */
+export function serviceNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/src/app/main.js')
+    throw new Error(
+      `package.json "start" is not \`node [flags] dist/src/app/main.js\`: ${pkg.scripts.start}`,
+    );
+  return words.slice(1, -1);
+}
+
 /** Topic settings of one run: the service's TOPIC_* variables, all `bench7.<run>.*`. */
 export interface ServiceTopics {
   TOPIC_ORDERS_CREATED: string;
@@ -80,7 +93,7 @@ process.on('exit', () => {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One replica: `node dist/src/app/main.js`, configured only through its environment, as an
+ * One replica: `npm start`'s `node [flags] dist/src/app/main.js`, configured only through its environment, as an
  * operator runs it. Everything not set here is the service's default.
  */
 export class ServiceProcess {
@@ -141,7 +154,7 @@ export class ServiceProcess {
       mkdirSync(logDir, { recursive: true });
       stdout = openSync(path.join(logDir, `${label.replace(/[^a-zA-Z0-9.-]/g, '_')}.log`), 'a');
     }
-    const proc = spawn(process.execPath, [...nodeArgs, serviceEntry()], {
+    const proc = spawn(process.execPath, [...serviceNodeFlags(), ...nodeArgs, serviceEntry()], {
       cwd: repoRoot(),
       env,
       stdio: ['ignore', stdout, 'pipe'],

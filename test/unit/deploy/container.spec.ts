@@ -22,6 +22,14 @@ function runtimeStage(): string[] {
 describe('Dockerfile', () => {
   const runtime = runtimeStage();
 
+  it('starts the service exactly as `npm start` does (the benchmark runs that command)', () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
+    const cmd = runtime.filter((l) => /^CMD\s/i.test(l)).pop() ?? '';
+    expect(JSON.parse(cmd.replace(/^CMD\s+/i, ''))).toEqual(start.split(/\s+/));
+    expect(start).toMatch(/^node (--[a-z-]+=\d+ )*dist\/src\/app\/main\.js$/);
+    expect(start).toContain('--max-semi-space-size=64');
+  });
+
   it('runs as a numeric, non-root user and group', () => {
     const users = runtime.filter((l) => /^USER\s/i.test(l));
     expect(users).toHaveLength(1);
