@@ -47,7 +47,7 @@ export class KafkaEventBus implements EventBus {
   private abort = new AbortController();
   private state: ConsumerState = 'stopped';
   private lastConsumerError: string | null = null;
-  /** Settles when a consumer kafkajs restarts after a crash has joined or crashed again. */
+  /** Settles when a consumer kafkajs restarts after a crash has started fetching or crashed again. */
   private restarting: Promise<void> | null = null;
   private restarted: (() => void) | null = null;
   private readonly logger: MessagingLogger;
@@ -91,6 +91,7 @@ export class KafkaEventBus implements EventBus {
     if (this.consumer || !this.subscription || this.subscription.topics.length === 0) return;
     const { topics, handler } = this.subscription;
     this.abort = new AbortController();
+    const signal = this.abort.signal;
     this.state = 'starting';
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
@@ -98,6 +99,8 @@ export class KafkaEventBus implements EventBus {
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3000,
       maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer on a timer of its own; once stopping, it must not.
+      retry: { restartOnFailure: () => Promise.resolve(!signal.aborted) },
     });
     this.watch(consumer);
     try {
@@ -265,8 +268,10 @@ export class KafkaEventBus implements EventBus {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state = 'joined';
       this.lastConsumerError = null;
-      this.settleRestart();
     });
+    // A restart is over at its first fetch, not at the join: kafkajs syncs (reads metadata) after
+    // joining, and a disconnect() in between does not stop that sync from starting the fetches.
+    consumer.on(consumer.events.FETCH_START, () => this.settleRestart());
     consumer.on(consumer.events.REBALANCING, () => {
       this.state = 'rebalancing';
     });
