@@ -1,13 +1,15 @@
+import { innodbPerFire } from '../innodb-meter';
 import type { IngestRow } from '../workloads/ingest';
 import type { RunResult } from '../workloads/measure';
 import type { SteadyResult } from '../workloads/steady';
 import { int, latency, ms, table, USAGE_HEADER, usageCells } from './format';
 
-function notes(r: RunResult): string {
+function notes(r: RunResult, withInnodb = false): string {
   const parts = [...r.warnings];
   for (const [k, v] of Object.entries(r.counters))
     if (v && ['errors', 'failed', 'missed', 'maxInstances', 'killed'].includes(k)) parts.push(`${k} ${v}`);
-  return parts.join('; ');
+  if (withInnodb) parts.push(innodbPerFire(r.innodb, r.lateness.effects));
+  return parts.filter(Boolean).join('; ');
 }
 
 /** CPU milliseconds per fire: the system's own processes, and mariadbd. */
@@ -69,7 +71,7 @@ export function steadyTable(results: SteadyResult[], first: string): string {
       r.outbox ? `${ms(r.outbox.lateness.p50)} / ${ms(r.outbox.lateness.p99)}` : '-',
       cpuPerFire(r),
       ...usageCells(r.usage),
-      notes(r),
+      notes(r, true),
     ]),
   );
 }

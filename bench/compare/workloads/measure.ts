@@ -1,3 +1,4 @@
+import { type InnodbWork, innodbMeter } from '../innodb-meter';
 import { createTopics, deleteTopics } from '../kafka';
 import { type BenchTopics, dueMs, type RunPlan, topicsFor } from '../plan';
 import { type MeteredProcess, ProcMeter, type ProcessUsage } from '../proc-meter';
@@ -34,6 +35,8 @@ export interface RunResult {
   missing: number;
   counters: Record<string, number>;
   usage: ProcessUsage[];
+  /** The bench MariaDB's write work over the measured window (all its databases). */
+  innodb?: InnodbWork | null;
   warnings: string[];
   chart: { lateness: number[]; perSecond: number[] };
 }
@@ -73,6 +76,7 @@ export async function measureRun(
     );
   }
   const meter = new ProcMeter([...running.processes, ...driver.sharedProcesses(), ...ctx.infra]);
+  const innodb = await innodbMeter();
   meter.begin();
   const deadline = plan.lastDueMs + ctx.drainTimeoutS * 1000;
   let done = 0;
@@ -95,6 +99,7 @@ export async function measureRun(
   }
   const cutoffMs = Date.now();
   const usage = meter.end();
+  const innodbWork = await innodb.end();
   const counters = await running.stop();
   // A recurring run's missing fires were skipped (coalesced), not late: lateness counts fired runs only.
   const latenessOver = (n: number): number => (plan.recurring ? n : plan.expected);
@@ -136,6 +141,7 @@ export async function measureRun(
     missing: Math.max(0, plan.expected - lateness.effects),
     counters,
     usage,
+    innodb: innodbWork,
     warnings,
     chart: { lateness: latenessSample(effects), perSecond: perSecond(effects, plan.firstDueMs) },
   };
