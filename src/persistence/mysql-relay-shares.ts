@@ -39,7 +39,7 @@ export class MySqlRelayShares implements RelayShares {
       this.member ??= await this.join(runner, prefix);
       if (this.member === null) return [];
       const look = await this.look(runner, prefix);
-      if (!look.members.includes(this.member)) {
+      if (!look.stillMember) {
         // Our locks went with a connection the pool replaced: start over on this one.
         this.member = null;
         this.held.clear();
@@ -99,6 +99,7 @@ export class MySqlRelayShares implements RelayShares {
     prefix: string,
   ): Promise<{
     members: number[];
+    stillMember: boolean;
     ours: Set<number>;
     taken: Set<number>;
     legacyHeld: boolean;
@@ -126,9 +127,8 @@ export class MySqlRelayShares implements RelayShares {
       members.push(k);
       memberConnections.add(String(holder));
     });
-    // Our own member lock counts only when this connection holds it.
-    if (this.member !== null && String(row[`m${this.member}`]) !== me)
-      members.splice(members.indexOf(this.member), 1);
+    // Our member lock still held by this connection (not lost with one the pool replaced)?
+    const stillMember = this.member !== null && String(row[`m${this.member}`]) === me;
     const ours = new Set<number>();
     const taken = new Set<number>();
     shardNames.forEach((_, i) => {
@@ -140,6 +140,7 @@ export class MySqlRelayShares implements RelayShares {
     const legacyHeld = legacy !== null && legacy !== undefined;
     return {
       members,
+      stillMember,
       ours,
       taken,
       legacyHeld,
