@@ -1,28 +1,25 @@
-import { createHash } from 'node:crypto';
-
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 import type { RelayLeadership } from '../messaging/relay-leadership';
+import { LockConnection } from './lock-connection';
 
 /**
- * Relay leadership as a MySQL named lock (GET_LOCK) held on a connection of its own. The server
- * releases the lock when that connection dies, so a crashed or partitioned leader loses it without
- * any expiry to tune, and a standby replica's next `lead()` takes it over. `purpose` names the
- * lock, so other one-replica-at-a-time work (retention) elects its own leader.
+ * Leadership as a MySQL named lock held on a connection of its own (LockConnection): a crashed or
+ * partitioned leader loses it with its connection, and a standby replica's next `lead()` takes it
+ * over. `purpose` names the lock, so each one-replica-at-a-time job (retention) elects its own
+ * leader; `outbox-relay` is the lock the one-relay versions of the outbox relay led with.
  */
 export class MySqlRelayLock implements RelayLeadership {
-  private runner: QueryRunner | null = null;
-  private lockName: string | null = null;
+  private readonly connection: LockConnection;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly purpose = 'outbox-relay',
-  ) {}
+  constructor(dataSource: DataSource, purpose = 'outbox-relay') {
+    this.connection = new LockConnection(dataSource, purpose);
+  }
 
   async lead(): Promise<boolean> {
     try {
-      const runner = await this.connection();
-      const name = await this.name(runner);
+      const runner = await this.connection.open();
+      const name = await this.connection.lockName(runner);
       // Still ours? (IS_USED_LOCK names the holding connection; ours may have been replaced.)
       const [held] = (await runner.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [
         name,
@@ -35,47 +32,12 @@ export class MySqlRelayLock implements RelayLeadership {
       }>;
       return Number(got?.got) === 1;
     } catch (error) {
-      await this.drop();
+      await this.connection.close();
       throw error;
     }
   }
 
-  async release(): Promise<void> {
-    const runner = this.runner;
-    if (!runner || !this.lockName) return;
-    // The app's pool may close first at shutdown; our connection closed with it, and the server
-    // dropped the lock then: nothing is left to release.
-    if (!this.dataSource.isInitialized) {
-      this.runner = null;
-      return;
-    }
-    try {
-      await runner.query('DO RELEASE_LOCK(?)', [this.lockName]);
-    } finally {
-      await this.drop();
-    }
-  }
-
-  private async connection(): Promise<QueryRunner> {
-    if (this.runner && !this.runner.isReleased) return this.runner;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    this.runner = runner;
-    return runner;
-  }
-
-  /** One lock per database: test databases (and tenants) on one server must not share a leader. */
-  private async name(runner: QueryRunner): Promise<string> {
-    if (this.lockName) return this.lockName;
-    const [row] = (await runner.query('SELECT DATABASE() AS db')) as Array<{ db: string }>;
-    const digest = createHash('sha256').update(String(row?.db)).digest('hex').slice(0, 40);
-    this.lockName = `${this.purpose}:${digest}`;
-    return this.lockName;
-  }
-
-  private async drop(): Promise<void> {
-    const runner = this.runner;
-    this.runner = null;
-    if (runner && !runner.isReleased) await runner.release().catch(() => undefined);
+  release(): Promise<void> {
+    return this.connection.release();
   }
 }

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-
 import type { DataSource, QueryRunner } from 'typeorm';
 
 import type { RelayShares } from '../messaging/relay-leadership';
 import { OUTBOX_SHARDS } from '../scheduler';
+import { LockConnection } from './lock-connection';
 
 /** Replicas that can share the relay; past that many, the others stand by. */
 export const MAX_RELAY_MEMBERS = 32;
@@ -12,8 +11,8 @@ type LockRow = Record<string, number | string | null>;
 
 /**
  * The outbox shards split between replicas with MySQL named locks (GET_LOCK), all held on one
- * connection of this replica's own, so the server drops them when the replica dies and no expiry
- * needs tuning.
+ * connection of this replica's own (LockConnection), so the server drops them when the replica
+ * dies and no expiry needs tuning. Which shards it holds is read from the server on every claim.
  *
  * - Membership: each replica holds the lowest free `…:m<k>` lock. The members are the held ones;
  *   a replica's rank is its place among them, and its fair share is the shards `i` with
@@ -25,29 +24,30 @@ type LockRow = Record<string, number | string | null>;
  *   non-member holds it, members stand by; a member holds it otherwise, so those versions stand by.
  */
 export class MySqlRelayShares implements RelayShares {
-  private runner: QueryRunner | null = null;
-  private prefix: string | null = null;
+  private readonly connection: LockConnection;
   private member: number | null = null;
-  private held = new Set<number>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(dataSource: DataSource) {
+    // The prefix is the lock the one-relay versions led with (MySqlRelayLock's default purpose).
+    this.connection = new LockConnection(dataSource, 'outbox-relay');
+  }
 
   async claim(): Promise<number[]> {
     try {
-      const runner = await this.connection();
-      const prefix = await this.lockPrefix(runner);
+      // A new connection holds none of the locks: join again.
+      const runner = await this.connection.open(() => (this.member = null));
+      const prefix = await this.connection.lockName(runner);
       this.member ??= await this.join(runner, prefix);
       if (this.member === null) return [];
-      const look = await this.look(runner, prefix);
+      const look = await this.look(runner, prefix, this.member);
       if (!look.stillMember) {
         // Our locks went with a connection the pool replaced: start over on this one.
         this.member = null;
-        this.held.clear();
         return [];
       }
-      for (const shard of [...this.held]) if (!look.ours.has(shard)) this.held.delete(shard);
+      const held = [...look.ours];
       if (look.oneRelayVersion) {
-        await this.releaseShards(runner, prefix, [...this.held]);
+        await this.releaseShards(runner, prefix, held);
         return [];
       }
       const rank = look.members.indexOf(this.member);
@@ -55,33 +55,23 @@ export class MySqlRelayShares implements RelayShares {
       await this.releaseShards(
         runner,
         prefix,
-        [...this.held].filter((i) => !wanted(i)),
+        held.filter((i) => !wanted(i)),
       );
       const free = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i).filter(
-        (i) => wanted(i) && !this.held.has(i) && !look.taken.has(i),
+        (i) => wanted(i) && !look.ours.has(i) && !look.taken.has(i),
       );
-      await this.take(runner, prefix, free, !look.legacyHeld);
-      return [...this.held].sort((a, b) => a - b);
+      const got = await this.take(runner, prefix, free, !look.legacyHeld);
+      return [...held.filter(wanted), ...got].sort((a, b) => a - b);
     } catch (error) {
-      await this.drop();
+      this.member = null;
+      await this.connection.close();
       throw error;
     }
   }
 
-  async release(): Promise<void> {
-    const runner = this.runner;
-    if (!runner) return;
-    // The app's pool may close first at shutdown; our connection closed with it, and the server
-    // dropped the locks then: nothing is left to release.
-    if (!this.dataSource.isInitialized) {
-      this.reset();
-      return;
-    }
-    try {
-      await runner.query('DO RELEASE_ALL_LOCKS()');
-    } finally {
-      await this.drop();
-    }
+  release(): Promise<void> {
+    this.member = null;
+    return this.connection.release();
   }
 
   /** Takes the lowest free member lock; null when every one is held. */
@@ -97,6 +87,7 @@ export class MySqlRelayShares implements RelayShares {
   private async look(
     runner: QueryRunner,
     prefix: string,
+    member: number,
   ): Promise<{
     members: number[];
     stillMember: boolean;
@@ -128,7 +119,7 @@ export class MySqlRelayShares implements RelayShares {
       memberConnections.add(String(holder));
     });
     // Our member lock still held by this connection (not lost with one the pool replaced)?
-    const stillMember = this.member !== null && String(row[`m${this.member}`]) === me;
+    const stillMember = String(row[`m${member}`]) === me;
     const ours = new Set<number>();
     const taken = new Set<number>();
     shardNames.forEach((_, i) => {
@@ -154,55 +145,24 @@ export class MySqlRelayShares implements RelayShares {
       `DO ${shards.map(() => 'RELEASE_LOCK(?)').join(', ')}`,
       shards.map((i) => `${prefix}:s${i}`),
     );
-    for (const i of shards) this.held.delete(i);
   }
 
-  /** Tries each free shard's lock (and the one-relay lock, to keep those versions standing by). */
+  /**
+   * Tries each free shard's lock (and the one-relay lock, to keep those versions standing by);
+   * returns the shards it got.
+   */
   private async take(
     runner: QueryRunner,
     prefix: string,
     shards: number[],
     legacyToo: boolean,
-  ): Promise<void> {
+  ): Promise<number[]> {
     const names = [...shards.map((i) => `${prefix}:s${i}`), ...(legacyToo ? [prefix] : [])];
-    if (names.length === 0) return;
+    if (names.length === 0) return [];
     const [row = {}] = (await runner.query(
       `SELECT ${names.map((_, n) => `GET_LOCK(?, 0) AS g${n}`).join(', ')}`,
       names,
     )) as LockRow[];
-    shards.forEach((shard, n) => {
-      if (Number(row[`g${n}`]) === 1) this.held.add(shard);
-    });
-  }
-
-  private async connection(): Promise<QueryRunner> {
-    if (this.runner && !this.runner.isReleased) return this.runner;
-    this.reset();
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    this.runner = runner;
-    return runner;
-  }
-
-  /** One set of locks per database: test databases (and tenants) on one server must not share. */
-  private async lockPrefix(runner: QueryRunner): Promise<string> {
-    if (this.prefix) return this.prefix;
-    const [row] = (await runner.query('SELECT DATABASE() AS db')) as Array<{ db: string }>;
-    const digest = createHash('sha256').update(String(row?.db)).digest('hex').slice(0, 40);
-    // The name the one-relay versions lock (MySqlRelayLock with its default purpose).
-    this.prefix = `outbox-relay:${digest}`;
-    return this.prefix;
-  }
-
-  private reset(): void {
-    this.member = null;
-    this.held.clear();
-  }
-
-  private async drop(): Promise<void> {
-    const runner = this.runner;
-    this.runner = null;
-    this.reset();
-    if (runner && !runner.isReleased) await runner.release().catch(() => undefined);
+    return shards.filter((_, n) => Number(row[`g${n}`]) === 1);
   }
 }
