@@ -83,7 +83,6 @@ export class OutboxRelay {
   private lastCount = Number.NEGATIVE_INFINITY;
   private readonly state = {
     running: false,
-    leader: false,
     shards: [] as number[],
     backlog: null as number | null,
     failingSince: null as Date | null,
@@ -158,7 +157,6 @@ export class OutboxRelay {
     }
     this.loopDone = null;
     this.state.running = false;
-    this.state.leader = false;
     this.state.shards = [];
     await this.shares.release().catch((error: unknown) => {
       this.logger.warn(`outbox relay: could not give its shards up: ${describeError(error)}`);
@@ -204,6 +202,7 @@ export class OutboxRelay {
   status(): OutboxRelayStatus {
     return {
       ...this.state,
+      leader: this.state.shards.length > 0,
       deadLettered: this.isolating.deadLettered,
       isolatedTopics: this.isolating.isolatedTopics(),
     };
@@ -225,12 +224,7 @@ export class OutboxRelay {
     }
     if (!this.state.running)
       return { status: 'down', detail: `not running, backlog ${backlog ?? 'unknown'}` };
-    const { shards } = this.state;
-    const role = !this.state.leader
-      ? 'standby'
-      : shards.length === OUTBOX_SHARDS
-        ? 'leader'
-        : `relaying shards ${shards.join(',')} of ${OUTBOX_SHARDS}`;
+    const role = shareRole(this.state.shards);
     const isolated = this.isolating.isolatedTopics();
     const held = isolated.length > 0 ? `, isolated topics: ${isolated.join(', ')}` : '';
     return { status: 'up', detail: `${role}, backlog ${backlog ?? 'unknown'}${held}` };
@@ -281,18 +275,9 @@ export class OutboxRelay {
   /** Claims this replica's shards (between rounds: nothing is in flight); false: stand by. */
   private async takeLead(): Promise<boolean> {
     const shards = await this.shares.claim();
-    if (shards.join() !== this.state.shards.join()) {
-      this.logger.log(
-        shards.length === 0
-          ? 'outbox relay: standing by (other replicas relay every shard)'
-          : shards.length === OUTBOX_SHARDS
-            ? 'outbox relay: relaying every shard'
-            : `outbox relay: relaying shards ${shards.join(',')} of ${OUTBOX_SHARDS}`,
-      );
-    }
+    if (shards.join() !== this.state.shards.join()) this.logger.log(`outbox relay: ${shareRole(shards)}`);
     this.state.shards = shards;
-    this.state.leader = shards.length > 0;
-    return this.state.leader;
+    return shards.length > 0;
   }
 
   private async idle(signal: AbortSignal, ms: number): Promise<void> {
@@ -340,4 +325,11 @@ export class OutboxRelay {
       if (pruned > 0) this.logger.log(`outbox: pruned ${pruned} sent event(s)`);
     }
   }
+}
+
+/** What a relay does with these shards: `standby`, `leader` (every shard) or `relaying shards 1,4 of 16`. */
+function shareRole(shards: number[]): string {
+  if (shards.length === 0) return 'standby';
+  if (shards.length === OUTBOX_SHARDS) return 'leader';
+  return `relaying shards ${shards.join(',')} of ${OUTBOX_SHARDS}`;
 }
