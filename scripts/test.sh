@@ -72,39 +72,36 @@ bash scripts/infra/tls.sh up >/dev/null || infra_ok=0
 if [ "$infra_ok" = 1 ]; then record services ok "$t"; else record services FAILED "$t"; fi
 log "DATABASE_URL=$DATABASE_URL KAFKA_BROKERS=$KAFKA_BROKERS"
 
+# jest_project NAME [ARGS...]: one Jest project, recorded; when it fails, why goes to the summary.
+jest_project() {
+  local name=$1 code t
+  shift
+  t=$(now_ms)
+  npx jest "${jest_args[@]}" --json --outputFile="$results_dir/$name.json" --selectProjects "$name" "$@" \
+    2> >(tee "$results_dir/$name.err" >&2)
+  code=$?
+  if [ "$code" = 0 ]; then
+    record "$name" ok "$t"
+  else
+    record "$name" FAILED "$t"
+    explain "$name" "$results_dir/$name.json" "$code" >>"$results_dir/why"
+  fi
+  count "$results_dir/$name.json"
+}
+
 # 2. unit
-t=$(now_ms)
-npx jest "${jest_args[@]}" --json --outputFile="$results_dir/unit.json" --selectProjects unit \
-  2> >(tee "$results_dir/unit.err" >&2)
-code=$?
-if [ "$code" = 0 ]; then
-  record unit ok "$t"
-else
-  record unit FAILED "$t"
-  explain unit "$results_dir/unit.json" "$code" >>"$results_dir/why"
-fi
-count "$results_dir/unit.json"
+jest_project unit
 
 # 3. integration (needs the services; without them it fails, it is never skipped)
-t=$(now_ms)
 if [ "$infra_ok" != 1 ]; then
   log "integration tests not run: the services did not start (see above); fix that, then: npm run infra:up"
-  record integration FAILED "$t"
+  record integration FAILED "$(now_ms)"
 else
   # --forceExit: once every file has finished (each closes what it opened), a client's own timer
   # still running (kafkajs restarting a consumer a broker restart crashed) must not turn a passing
   # run red after the fact; Jest still prints that something was left running.
-  npx jest "${jest_args[@]}" --json --outputFile="$results_dir/integration.json" --selectProjects integration \
-    --runInBand --forceExit 2> >(tee "$results_dir/integration.err" >&2)
-  code=$?
-  if [ "$code" = 0 ]; then
-    record integration ok "$t"
-  else
-    record integration FAILED "$t"
-    explain integration "$results_dir/integration.json" "$code" >>"$results_dir/why"
-  fi
+  jest_project integration --runInBand --forceExit
 fi
-count "$results_dir/integration.json"
 
 echo
 echo "==== test summary ===="
