@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEAD_LETTERS_USAGE, deadLettersCommand } from '../cli/dead-letters';
 import { parsePreviewArgs, previewBatch, previewLines } from '../cli/triggers-preview';
-import { scrubSecrets } from './logging/secret-scrubber';
+import { describeError } from '../messaging/sleep';
 
 /**
  * Command-line entry, deliberately thin and without booting NestJS:
@@ -9,6 +9,9 @@ import { scrubSecrets } from './logging/secret-scrubber';
  *   cli triggers preview --json '{...}' | --type cron --hour 9 ... [--count N] [--now ISO]
  *   cli dead-letters list|replay ...        (reads .dlq topics, replays; needs Kafka and the database)
  */
+/** A failure as the CLI prints it: its message, secrets hidden. */
+const errorLine = (error: unknown): string => `error: ${describeError(error)}\n`;
+
 const USAGE = `usage: cli triggers preview --batch < cases.jsonl
        cli triggers preview --json '{"type":"cron","hour":9}' [--count N] [--now ISO]
        cli triggers preview --type cron --hour 9 --timezone Europe/Paris [--count N] [--now ISO]
@@ -33,7 +36,7 @@ function main(argv: string[]): number {
     process.stdout.write(`${previewLines(parsePreviewArgs(rest)).join('\n')}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`error: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(errorLine(error));
     return 1;
   }
 }
@@ -43,9 +46,7 @@ if (argv[0] === 'dead-letters' && !argv.includes('--help') && !argv.includes('-h
   deadLettersCommand(argv.slice(1), process.env, (line) => process.stdout.write(`${line}\n`)).then(
     () => (process.exitCode = 0),
     (error: unknown) => {
-      process.stderr.write(
-        `error: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`,
-      );
+      process.stderr.write(errorLine(error));
       process.exitCode = (error as { code?: unknown }).code === 'CLI_USAGE' ? 2 : 1;
     },
   );

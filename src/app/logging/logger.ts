@@ -1,7 +1,7 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 import { REDACT_PATHS } from './redaction';
-import { scrubJsonLine } from './secret-scrubber';
+import { scrubJsonLine, SECRET_CENSOR } from './secret-scrubber';
 
 export type AppLogger = Logger;
 export const APP_LOGGER = Symbol('APP_LOGGER');
@@ -23,7 +23,7 @@ export function createAppLogger(
     level,
     base: { service: 'delayed-action-service' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    redact: { paths: REDACT_PATHS, censor: SECRET_CENSOR },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     hooks: { streamWrite: scrubJsonLine },
     ...extra,
