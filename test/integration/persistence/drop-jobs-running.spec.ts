@@ -2,7 +2,7 @@ import { DropJobsRunning1765347000000 } from '../../../migrations/1765347000000-
 import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
 import { FakeClock } from '../../../src/scheduler/clocks/fake-clock';
 import { at, makeJob } from '../../contract/job-store.contract';
-import { openStoreDatabase, type StoreDatabase } from './store-database';
+import { openStoreDatabase, runMigration, type StoreDatabase } from './store-database';
 
 // scheduler_jobs.running is gone; the store never needed it, so it works with the column there
 // (a database not yet migrated, or migrated back with `down`) and without it.
@@ -19,14 +19,7 @@ async function columns(): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-async function migrate(direction: 'up' | 'down'): Promise<void> {
-  const runner = database.admin.createQueryRunner();
-  try {
-    await migration[direction](runner);
-  } finally {
-    await runner.release();
-  }
-}
+const migrate = (direction: 'up' | 'down'): Promise<void> => runMigration(database, migration, direction);
 
 /** Claim, complete and release through the store: every statement that used to write `running`. */
 async function cycle(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 
 import { dataSourceOptions, runMigrations } from '../../../src/persistence/data-source';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
@@ -48,4 +48,18 @@ export async function openStoreDatabase(label: string): Promise<StoreDatabase> {
       await db.drop();
     },
   };
+}
+
+/** Runs one migration's `up` or `down` on the database (a migration's own test). */
+export async function runMigration(
+  database: StoreDatabase,
+  migration: MigrationInterface,
+  direction: 'up' | 'down',
+): Promise<void> {
+  const runner = database.admin.createQueryRunner();
+  try {
+    await migration[direction](runner);
+  } finally {
+    await runner.release();
+  }
 }
