@@ -1,3 +1,4 @@
+import { Pool } from 'undici';
 import { v4 as uuidv4 } from 'uuid';
 import type { DataSource } from 'typeorm';
 
@@ -82,7 +83,12 @@ export function recurringJob(block: RecurringBlock, i: number, topic: string): o
   };
 }
 
-/** `POST /v1/jobs` for jobs 0..count-1, `inFlight` requests at a time spread over the replicas. */
+/**
+ * `POST /v1/jobs` for jobs 0..count-1, `inFlight` requests at a time spread over the replicas.
+ * Sent through undici's `Pool` (keep-alive, one connection per request in flight), not `fetch`:
+ * on these machines `fetch` costs the client ~0.44 ms of CPU a request and caps a bare Node HTTP
+ * server at ~2,800 requests/s, where `Pool.request` costs ~0.07 ms and reaches ~16,600/s.
+ */
 export async function postJobs(
   replicas: ServiceProcess[],
   count: number,
@@ -90,24 +96,28 @@ export async function postJobs(
   inFlight = 64,
   deadlineMs = Infinity,
 ): Promise<number> {
+  const pools = replicas.map((r) => new Pool(r.url, { connections: Math.ceil(inFlight / replicas.length) }));
   let next = 0;
   let done = 0;
   const worker = async (w: number): Promise<void> => {
-    const url = `${replicas[w % replicas.length].url}/v1/jobs`;
+    const pool = pools[w % pools.length];
     for (let i = next++; i < count && Date.now() < deadlineMs; i = next++) {
-      const response = await fetch(url, {
+      const response = await pool.request({
+        path: '/v1/jobs',
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': BENCH_ADMIN_KEY },
         body: JSON.stringify(body(i)),
       });
-      if (response.status !== 201)
-        throw new Error(
-          `POST /v1/jobs answered ${response.status}: ${(await response.text()).slice(0, 500)}`,
-        );
-      await response.arrayBuffer().catch(() => undefined);
+      const text = await response.body.text();
+      if (response.statusCode !== 201)
+        throw new Error(`POST /v1/jobs answered ${response.statusCode}: ${text.slice(0, 500)}`);
       done++;
     }
   };
-  await Promise.all(Array.from({ length: inFlight }, (_, w) => worker(w)));
+  try {
+    await Promise.all(Array.from({ length: inFlight }, (_, w) => worker(w)));
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
+  }
   return done;
 }
