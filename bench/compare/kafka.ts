@@ -96,6 +96,30 @@ export class OffsetWatch {
   }
 }
 
+/** A polling view of how many messages of a topic a consumer group has committed (sum of its offsets). */
+export class GroupOffsetWatch {
+  private admin: Admin | null = null;
+
+  constructor(
+    private readonly groupId: string,
+    private readonly topic: string,
+  ) {}
+
+  async count(): Promise<number> {
+    if (!this.admin) {
+      this.admin = benchKafka('bench-group-offsets').admin();
+      await this.admin.connect();
+    }
+    const [offsets] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] });
+    return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect();
+    this.admin = null;
+  }
+}
+
 /**
  * Read a topic from the start: each message's timestamp (LogAppendTime: the broker's append, i.e.
  * its ack; see createTopics) and its scheduled time: `scheduledAt` in its JSON value (order

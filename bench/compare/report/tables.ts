@@ -105,7 +105,16 @@ export function recurringTable(results: RunResult[]): string {
 
 export function ingestTable(rows: IngestRow[]): string {
   return table(
-    ['system', 'API', 'jobs', 'seconds', 'jobs/s'],
-    rows.map((r) => [r.system, r.api, int(r.jobs), r.seconds.toFixed(1), int(r.jobsPerSec)]),
+    ['system', 'API', 'jobs', 'seconds', 'jobs/s', 'CPU ms/job (replica / mariadbd / kafka)'],
+    rows.map((r) => [
+      r.system,
+      r.api,
+      int(r.jobs),
+      r.seconds.toFixed(1),
+      int(r.jobsPerSec),
+      r.cpuMsPerJob
+        ? ['replica', 'mariadbd', 'kafka'].map((k) => r.cpuMsPerJob?.[k]?.toFixed(3) ?? '-').join(' / ')
+        : '-',
+    ]),
   );
 }

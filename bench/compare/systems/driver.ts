@@ -23,7 +23,8 @@ export interface SystemDriver {
   /** Start the system's processes (if boot did not); they fire the loaded jobs from now on. */
   start(plan: RunPlan, topics: BenchTopics): Promise<RunningSystem>;
   /** Scheduling rate through the system's own API, one entry per API flavour. */
-  ingest(jobs: number, seconds: number, runId: string): Promise<IngestResult[]>;
+  /** `infra`: the shared servers (mariadbd, Kafka), metered alongside the system's own processes. */
+  ingest(jobs: number, seconds: number, runId: string, infra: MeteredProcess[]): Promise<IngestResult[]>;
   close(): Promise<void>;
 }
 
@@ -51,6 +52,9 @@ export interface IngestResult {
   jobs: number;
   seconds: number;
   jobsPerSec: number;
-  /** CPU milliseconds the service's replica spent per job over the window (ours' service APIs). */
-  replicaCpuMsPerJob?: number;
+  /**
+   * CPU milliseconds per job over the window, by process (ours' service APIs: the replica,
+   * mariadbd and the Kafka broker).
+   */
+  cpuMsPerJob?: Record<string, number>;
 }

@@ -237,7 +237,12 @@ export class OursDriver implements SystemDriver {
     };
   }
 
-  async ingest(jobs: number, seconds: number, runId: string): Promise<IngestResult[]> {
+  async ingest(
+    jobs: number,
+    seconds: number,
+    runId: string,
+    infra: MeteredProcess[],
+  ): Promise<IngestResult[]> {
     const apis = this.options.ingestApis;
     const results: IngestResult[] = [];
     await this.loadPending(null);
@@ -246,11 +251,11 @@ export class OursDriver implements SystemDriver {
       await this.loadPending(null);
     }
     if (apis.includes('api')) {
-      results.push(await ingestThroughApi(jobs, seconds, runId, this.options.extraEnv));
+      results.push(await ingestThroughApi(jobs, seconds, runId, this.options.extraEnv, infra));
       await this.loadPending(null);
     }
     if (apis.includes('kafka')) {
-      results.push(await ingestThroughKafka(jobs, seconds, runId, this.options.extraEnv));
+      results.push(await ingestThroughKafka(jobs, seconds, runId, this.options.extraEnv, infra));
       await this.loadPending(null);
     }
     return results;

@@ -17,10 +17,13 @@ export async function ingest(
 ): Promise<IngestRow[]> {
   const rows: IngestRow[] = [];
   for (const driver of drivers.filter((d) => d.name !== 'ours-3')) {
-    for (const r of await driver.ingest(jobs, seconds, ctx.runId)) {
+    for (const r of await driver.ingest(jobs, seconds, ctx.runId, ctx.infra)) {
       rows.push({ system: driver.name, ...r });
-      const cpu =
-        r.replicaCpuMsPerJob === undefined ? '' : `, replica CPU ${r.replicaCpuMsPerJob.toFixed(3)} ms/job`;
+      const cpu = r.cpuMsPerJob
+        ? `, CPU ms/job ${Object.entries(r.cpuMsPerJob)
+            .map(([label, ms]) => `${label} ${ms.toFixed(3)}`)
+            .join(' ')}`
+        : '';
       ctx.log(
         `  ${driver.name} ${r.api}: ${Math.round(r.jobsPerSec)} jobs/s (${r.jobs} in ${r.seconds.toFixed(1)} s${cpu})`,
       );
