@@ -108,7 +108,8 @@ function readPlainBody(req: IncomingMessage, res: ServerResponse, length: number
  */
 export function jsonBody(maxBytes: number): Middleware {
   const parse = json({ limit: maxBytes, strict: false, type: JSON_TYPES, verify: checkDepth });
-  return (req, res, next) => {
+  // Named, so the app's middleware stack shows which body parser is mounted.
+  return function readJsonBody(req, res, next) {
     if (!hasBody(req)) return next();
     if (!isJson(req)) {
       return next(

@@ -66,6 +66,13 @@ describe('admin HTTP edges', () => {
     expect(res.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
+  it("mounts no body parser but jsonBody (none of Nest's json/urlencoded parsers)", () => {
+    const express = t.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ name: string }> } };
+    const names = express.router.stack.map((layer) => layer.name);
+    expect(names).toContain('readJsonBody');
+    expect(names.filter((name) => /parser/i.test(name))).toEqual([]);
+  });
+
   it('answers 429 problem+json past ADMIN_RATE_LIMIT_PER_MINUTE, never on public routes', async () => {
     const limited = await createAdminTestApp({ ADMIN_RATE_LIMIT_PER_MINUTE: '3' });
     try {
