@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 
@@ -16,7 +14,12 @@ export class AdminThrottlerGuard extends ThrottlerGuard {
     return isPublicRoute(this.reflector, context);
   }
 
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
-    return createHash('sha256').update(`admin-${name}-${tracker}`).digest('hex');
+  /**
+   * The client alone (the storage keys by throttler name too). Not hashed, as the library's default
+   * is: the key stays in this replica's memory and a tracker (the peer's IP) is short; the SHA-256
+   * cost ~1.4 % of a POST /v1/jobs's CPU in a profile of the ingest bench.
+   */
+  protected override generateKey(_context: ExecutionContext, tracker: string): string {
+    return tracker;
   }
 }
