@@ -74,6 +74,8 @@ export function pathVariants(path: string): string[] {
 export interface ProbeResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** The header lines as sent, in order: name as spelled, value. */
+  rawHeaders: Array<[string, string]>;
   body: string;
   /** The body parsed as JSON, or undefined. */
   json: { code?: string; errors?: Array<{ field: string; message: string }> } & Record<string, unknown>;
@@ -118,7 +120,10 @@ export function probe(
           } catch {
             // not JSON: json stays empty
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json });
+          const rawHeaders: Array<[string, string]> = [];
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+            rawHeaders.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders, body: text, json });
         });
         res.on('error', reject);
       },

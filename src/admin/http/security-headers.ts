@@ -1,27 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 
 import type { AppConfig } from '../../app/config/app-config';
 import { API_KEY_HEADER } from '../security/api-key.guard';
 
 type Next = (error?: unknown) => void;
 
-/** JSON and metrics responses load nothing and are framed by nobody. */
-const API_POLICY = helmet({
+/** JSON and metrics responses load nothing and are framed by nobody (exported for the header tests). */
+export const API_POLICY: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   },
-});
+};
 
 /**
  * Swagger UI (/docs): its script, styles and the document itself come from this origin; its styles
  * are partly inline and its logo a data: URI. No upgrade-insecure-requests: the service is often
  * reached over plain HTTP on a private network, where that directive would break the page.
  */
-const DOCS_POLICY = helmet({
+export const DOCS_POLICY: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -37,7 +37,7 @@ const DOCS_POLICY = helmet({
       frameAncestors: ["'none'"],
     },
   },
-});
+};
 
 /** The page and assets of Swagger UI; only the choice of CSP depends on it, never access. */
 const DOCS_PATH = /^\/docs(\/|$)/;
@@ -49,10 +49,12 @@ const DOCS_PATH = /^\/docs(\/|$)/;
  */
 export function setupSecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
+  const api = helmet(API_POLICY);
+  const docs = helmet(DOCS_POLICY);
   app.use((req: IncomingMessage, res: ServerResponse, next: Next) => {
     res.setHeader('Cache-Control', 'no-store');
     const path = (req.url ?? '/').split('?')[0];
-    (DOCS_PATH.test(path) ? DOCS_POLICY : API_POLICY)(req, res, next);
+    (DOCS_PATH.test(path) ? docs : api)(req, res, next);
   });
   if (config.http.corsAllowedOrigins.length > 0) {
     app.enableCors({

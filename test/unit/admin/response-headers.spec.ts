@@ -1,7 +1,26 @@
-import type { INestApplication } from '@nestjs/common';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
+import type { INestApplication } from '@nestjs/common';
+import helmet, { type HelmetOptions } from 'helmet';
+
+import { API_POLICY, DOCS_POLICY } from '../../../src/admin/http/security-headers';
 import { listenLocally, probe, registeredRoutes } from '../../support/route-access';
 import { API_KEY, createAdminTestApp } from './admin-app';
+
+/** What helmet itself sends under `options`, from a bare Node server: its header lines, in order. */
+async function helmetAnswer(options: HelmetOptions): Promise<Array<[string, string]>> {
+  const server = createServer((req, res) => helmet(options)(req, res, () => res.end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await probe(`http://127.0.0.1:${port}`, 'GET', '/');
+    const nodeOwn = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+    return res.rawHeaders.filter(([name]) => !nodeOwn.has(name.toLowerCase()));
+  } finally {
+    server.close();
+  }
+}
 
 // Security headers on every route the router holds, Swagger UI still loadable under its CSP, and
 // CORS closed unless configured.
@@ -37,6 +56,36 @@ describe('response headers', () => {
         if (!(cache === 'no-store' || (staticShell && cache === 'no-cache')))
           failures.push(`${what}: cache-control ${String(h['cache-control'])}`);
       }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("every route, refusals included: exactly helmet's header lines for its policy, in helmet's order", async () => {
+    const expected = { api: await helmetAnswer(API_POLICY), docs: await helmetAnswer(DOCS_POLICY) };
+    expect(expected.api.length).toBeGreaterThanOrEqual(10);
+    const requests: Array<[method: string, path: string, headers: Record<string, string>, body?: string]> =
+      [];
+    for (const route of registeredRoutes(app))
+      for (const headers of [{}, key]) requests.push([route.method, route.path, headers]);
+    requests.push(
+      ['GET', '/v1/nothing-here', key],
+      ['GET', '/docs/nothing-here', {}],
+      ['GET', '/v1/jobs/%E0%A4%A', key],
+      ['POST', '/v1/jobs', { ...key, 'content-type': 'text/plain' }, 'x'],
+      ['POST', '/v1/jobs', key, '{not json'],
+      ['OPTIONS', '/v1/jobs', { origin: 'https://evil.example', 'access-control-request-method': 'POST' }],
+    );
+    const failures: string[] = [];
+    for (const [method, path, headers, body] of requests) {
+      const res = await probe(base, method, path, headers, body);
+      const helmetPolicy = /^\/docs(\/|$)/.test(path) ? expected.docs : expected.api;
+      // The dashboard's page and assets replace the CSP with their own (its tests hold that one).
+      const ownCsp = /^\/dashboard(\/|$)/.test(path);
+      const policy = helmetPolicy.filter(([name]) => !(ownCsp && /^content-security-policy$/i.test(name)));
+      const names = new Set(policy.map(([name]) => name.toLowerCase()));
+      const sent = res.rawHeaders.filter(([name]) => names.has(name.toLowerCase()));
+      if (JSON.stringify(sent) !== JSON.stringify(policy))
+        failures.push(`${method} ${path} (${res.status}): ${JSON.stringify(sent)}`);
     }
     expect(failures).toEqual([]);
   });
