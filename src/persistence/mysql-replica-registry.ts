@@ -2,6 +2,9 @@ import type { DataSource } from 'typeorm';
 
 import type { MinuteActivity } from '../dashboard/activity/minute-buckets';
 import type { ReplicaRegistry, ReplicaReport } from '../dashboard/replicas/replica-registry';
+import { OUTBOX_SHARDS } from '../scheduler';
+
+const ALL_SHARDS = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
 
 interface Row {
   replica_id: string;
@@ -9,7 +12,7 @@ interface Row {
   seen_at: Date;
   relay_leader: number | string;
   leases_held: number | string;
-  report: string | { leasedJobIds?: string[]; activity?: MinuteActivity[] };
+  report: string | { leasedJobIds?: string[]; activity?: MinuteActivity[]; relayShards?: number[] };
 }
 
 /** Heartbeats in table service_replicas; the only code that writes it. */
@@ -17,7 +20,11 @@ export class MySqlReplicaRegistry implements ReplicaRegistry {
   constructor(private readonly dataSource: DataSource) {}
 
   async report(r: ReplicaReport): Promise<void> {
-    const report = JSON.stringify({ leasedJobIds: r.leasedJobIds, activity: r.activity });
+    const report = JSON.stringify({
+      leasedJobIds: r.leasedJobIds,
+      activity: r.activity,
+      relayShards: r.relayShards,
+    });
     await this.dataSource.query(
       `INSERT INTO service_replicas (replica_id, started_at, seen_at, relay_leader, leases_held, report)
        VALUES (?, ?, ?, ?, ?, ?)
@@ -42,6 +49,12 @@ export class MySqlReplicaRegistry implements ReplicaRegistry {
         relayLeader: Number(row.relay_leader) === 1,
         leasesHeld: Number(row.leases_held),
         leasedJobIds: Array.isArray(report?.leasedJobIds) ? report.leasedJobIds : [],
+        // A replica of a version without shards reports none: all of them when it leads.
+        relayShards: Array.isArray(report?.relayShards)
+          ? report.relayShards
+          : Number(row.relay_leader) === 1
+            ? ALL_SHARDS
+            : [],
         activity: Array.isArray(report?.activity) ? report.activity : [],
       };
     });

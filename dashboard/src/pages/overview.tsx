@@ -1,4 +1,5 @@
 import { get } from '../api';
+import { OUTBOX_SHARD_COUNT, relayShardsText } from '../relay-shards';
 import { useLoad } from '../hooks';
 import type { Activity, JobCounts, Messaging, Replica } from '../types';
 import { ErrorNote, fmtSeconds, fmtTime, LineChart, Stat } from '../ui';
@@ -97,7 +98,16 @@ export function Overview() {
               />
               <Stat label="Publish latency p50" value={fmtSeconds(m.outbox.publishLatencyP50)} />
               <Stat label="Publish latency p99" value={fmtSeconds(m.outbox.publishLatencyP99)} />
-              <Stat label="Relaying replica" value={m.outbox.relayLeader ?? 'none seen'} />
+              <Stat
+                label="Relaying replicas"
+                value={
+                  m.outbox.relays.length === 0
+                    ? 'none seen'
+                    : m.outbox.relays
+                        .map((r) => `${r.replicaId} (${r.shards.length} of ${OUTBOX_SHARD_COUNT} shards)`)
+                        .join(', ')
+                }
+              />
             </dl>
             <table>
               <caption>Inbound topics</caption>
@@ -150,7 +160,7 @@ export function Overview() {
                   </th>
                   <td>{fmtTime(r.startedAt)}</td>
                   <td>{fmtTime(r.seenAt)}</td>
-                  <td>{r.relayLeader ? 'yes' : 'no'}</td>
+                  <td>{relayShardsText(r.relayShards)}</td>
                   <td>
                     {r.leasesHeld}
                     {r.leasedJobIds.length > 0 ? `: ${r.leasedJobIds.join(', ')}` : ''}

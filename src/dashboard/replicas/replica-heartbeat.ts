@@ -78,11 +78,13 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, OnModuleDestroy
   current(): ReplicaReport {
     const now = this.clock.now();
     const ids = [...this.inFlight.keys()];
+    const relay = this.relay.status();
     return {
       replicaId: this.config.scheduler.replicaId as string,
       startedAt: this.startedAt ?? now,
       seenAt: now,
-      relayLeader: this.relay.status().leader,
+      relayLeader: relay.leader,
+      relayShards: relay.shards,
       leasesHeld: [...this.inFlight.values()].reduce((a, b) => a + b, 0),
       leasedJobIds: ids.slice(0, MAX_LEASED_IDS),
       activity: this.activity.snapshot(now),

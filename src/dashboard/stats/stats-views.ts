@@ -35,7 +35,10 @@ export interface ActivityView {
 export interface MessagingView {
   outbox: {
     backlog: number;
+    /** The replica relaying shard 0 (it also counts the backlog and prunes sent rows), or null. */
     relayLeader: string | null;
+    /** Every replica relaying some shards, and which. */
+    relays: Array<{ replicaId: string; shards: number[] }>;
     publishLatencyP50: number | null;
     publishLatencyP99: number | null;
   };
@@ -53,6 +56,7 @@ export interface ReplicaView {
   startedAt: string;
   seenAt: string;
   relayLeader: boolean;
+  relayShards: number[];
   leasesHeld: number;
   leasedJobIds: string[];
   self: boolean;

@@ -44,7 +44,7 @@ export class StatsController {
   })
   @ApiOkResponse({
     description:
-      '{ outbox: {backlog, relayLeader, publishLatencyP50, publishLatencyP99}, inbound: [{topic, lag, partitions, deadLetters, replayed}] }',
+      '{ outbox: {backlog, relayLeader (the replica relaying shard 0), relays: [{replicaId, shards}], publishLatencyP50, publishLatencyP99}, inbound: [{topic, lag, partitions, deadLetters, replayed}] }',
   })
   @ApiProblems(503)
   messaging(): Promise<MessagingView> {
@@ -53,11 +53,11 @@ export class StatsController {
 
   @Get('replicas')
   @ApiOperation({
-    summary: 'Replicas seen in the last 30 s, the leases each holds, and which one relays the outbox',
+    summary: 'Replicas seen in the last 30 s, the leases each holds, and which outbox shards each relays',
   })
   @ApiOkResponse({
     description:
-      '{ replicas: [{replicaId, startedAt, seenAt, relayLeader, leasesHeld, leasedJobIds, self}] }',
+      '{ replicas: [{replicaId, startedAt, seenAt, relayLeader, relayShards, leasesHeld, leasedJobIds, self}] }',
   })
   @ApiProblems(503)
   async replicas(): Promise<{ replicas: ReplicaView[] }> {

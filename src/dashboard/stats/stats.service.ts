@@ -80,7 +80,10 @@ export class StatsService {
     return {
       outbox: {
         backlog,
-        relayLeader: replicas.find((r) => r.relayLeader)?.replicaId ?? null,
+        relayLeader: replicas.find((r) => r.relayShards.includes(0))?.replicaId ?? null,
+        relays: replicas
+          .filter((r) => r.relayShards.length > 0)
+          .map((r) => ({ replicaId: r.replicaId, shards: r.relayShards })),
         publishLatencyP50: round(quantile(publish, 0.5)),
         publishLatencyP99: round(quantile(publish, 0.99)),
       },
@@ -105,6 +108,7 @@ export class StatsService {
       startedAt: r.startedAt.toISOString(),
       seenAt: r.seenAt.toISOString(),
       relayLeader: r.relayLeader,
+      relayShards: r.relayShards,
       leasesHeld: r.leasesHeld,
       leasedJobIds: r.leasedJobIds,
       self: r.replicaId === self,

@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
 import { ReadinessRegistry } from '../../../src/app/health/readiness';
+import { ReplicaHeartbeat } from '../../../src/dashboard/replicas/replica-heartbeat';
+import { StatsService } from '../../../src/dashboard/stats/stats.service';
 import { OutboxRelay } from '../../../src/messaging/outbox-relay';
 import { OUTBOX_SHARDS } from '../../../src/scheduler';
 import { kafkaBrokers } from '../../support/env';
@@ -167,6 +169,13 @@ async function shardsSplit(what: string): Promise<void> {
     },
     30_000,
   );
+  // The dashboard (any replica's) names each relaying replica with the shards its relay holds.
+  await Promise.all(apps.map((a) => a.get(ReplicaHeartbeat).beat()));
+  const relays = (await apps[0].get(StatsService).messaging()).outbox.relays;
+  const held = new Map(
+    apps.map((a) => [a.get(ReplicaHeartbeat).current().replicaId, a.get(OutboxRelay).status().shards]),
+  );
+  expect(new Map(relays.map((r) => [r.replicaId, r.shards]))).toEqual(held);
 }
 
 it('every replica is ready again within seconds of MariaDB coming back, and the relay split again', async () => {

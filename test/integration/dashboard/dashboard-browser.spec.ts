@@ -329,12 +329,15 @@ it('lists runs that exhausted their retries; retrying and deleting them from the
   await page.getByText('No dead runs.').waitFor();
 });
 
-it('overview shows the fires, the relaying replica and the dead letters', async () => {
+it('overview shows the fires, the relaying replicas with their shards and the dead letters', async () => {
   await page.goto(`${base}/dashboard#/overview`);
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  const relaying = page.locator('.stat', { hasText: 'Relaying replica' });
-  await relaying.filter({ hasText: 'admin-e2e-1' }).waitFor({ timeout: 30_000 });
-  await page.locator('tr', { hasText: 'admin-e2e-1 (this one)' }).waitFor();
+  const relaying = page.locator('.stat', { hasText: 'Relaying replicas' });
+  await relaying.filter({ hasText: 'admin-e2e-1 (16 of 16 shards)' }).waitFor({ timeout: 30_000 });
+  await page
+    .locator('tr', { hasText: 'admin-e2e-1 (this one)' })
+    .filter({ hasText: 'all 16 shards' })
+    .waitFor();
   await page.locator('.stat', { hasText: 'Fires' }).first().waitFor();
   await page.setViewportSize({ width: 1280, height: 900 });
   await shot('overview');

@@ -7,6 +7,10 @@ import {
   mergeActivity,
   quantile,
 } from '../../../src/dashboard/activity/minute-buckets';
+import { OUTBOX_SHARDS } from '../../../src/scheduler';
+
+/** One replica alone relays every shard of the outbox. */
+const ALL_SHARDS = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
 
 // The dashboard's read-only routes in embedded mode (memory store and bus, fake clock). The same
 // routes on MariaDB + Kafka are driven through the browser test (test/integration/dashboard).
@@ -51,10 +55,22 @@ it('counts jobs by state and trigger type, the due backlog, and fires per minute
   expect(activity.body.minutes).toHaveLength(60);
   const replicas = await http().get('/v1/stats/replicas').set(key).expect(200);
   expect(replicas.body.replicas).toEqual([
-    expect.objectContaining({ self: true, relayLeader: true, leasesHeld: expect.any(Number) }),
+    expect.objectContaining({
+      self: true,
+      relayLeader: true,
+      relayShards: ALL_SHARDS,
+      leasesHeld: expect.any(Number),
+    }),
   ]);
+  const self = replicas.body.replicas[0].replicaId as string;
   const messaging = await http().get('/v1/stats/messaging').set(key).expect(200);
-  expect(messaging.body.outbox).toEqual(expect.objectContaining({ backlog: 0 }));
+  expect(messaging.body.outbox).toEqual(
+    expect.objectContaining({
+      backlog: 0,
+      relayLeader: self,
+      relays: [{ replicaId: self, shards: ALL_SHARDS }],
+    }),
+  );
   expect(messaging.body.inbound.map((i: { topic: string }) => i.topic)).toEqual(
     expect.arrayContaining(['orders.created', 'orders.paid', 'scheduler.commands']),
   );
