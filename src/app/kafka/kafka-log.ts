@@ -16,9 +16,19 @@ export function kafkaLogCreator(sink: Sink = new Logger('kafkajs')): logCreator 
       const { message, timestamp: _timestamp, logger: _logger, ...details } = log;
       const extra = Object.keys(details).length > 0 ? ` ${scrubJsonLine(JSON.stringify(details))}` : '';
       const text = `${namespace ? `${namespace}: ` : ''}${scrubSecrets(String(message))}${extra}`;
-      if (level <= logLevel.ERROR) sink.error(text);
-      else if (level === logLevel.WARN) sink.warn(text);
+      if (level <= logLevel.ERROR && !handledResponse(namespace, String(message))) sink.error(text);
+      else if (level <= logLevel.WARN) sink.warn(text);
       else if (level === logLevel.INFO) sink.log(text);
       else sink.debug?.(text);
     };
+}
+
+/**
+ * kafkajs's connection logs every error response of the broker at ERROR, before the request's
+ * caller decides what it means: retried (LEADER_NOT_AVAILABLE after a restart) or expected
+ * (TOPIC_ALREADY_EXISTS when replicas create the topics together). The caller's failure, if any,
+ * is logged where it happens, so these are warnings.
+ */
+function handledResponse(namespace: string | undefined, message: string): boolean {
+  return namespace === 'Connection' && message.startsWith('Response ');
 }

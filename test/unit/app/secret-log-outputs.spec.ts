@@ -164,6 +164,39 @@ describe('kafkajs logs', () => {
   );
 });
 
+describe('kafkajs log levels', () => {
+  const levels = (namespace: string, message: string, level: logLevel): string[] => {
+    const seen: string[] = [];
+    const sink = {
+      error: () => seen.push('error'),
+      warn: () => seen.push('warn'),
+      log: () => seen.push('log'),
+      debug: () => seen.push('debug'),
+    };
+    kafkaLogCreator(sink)(logLevel.DEBUG)({
+      namespace,
+      level,
+      label: 'ERROR',
+      log: { timestamp: 'now', message, broker: 'kafka:9092' },
+    });
+    return seen;
+  };
+
+  it("a broker's error response is a warning: the request's caller decides what it means", () => {
+    // What a replica logs when another one created the same topic first (TOPIC_ALREADY_EXISTS).
+    expect(levels('Connection', 'Response CreateTopics(key: 19, version: 3)', logLevel.ERROR)).toEqual([
+      'warn',
+    ]);
+    expect(levels('Connection', 'Response Metadata(key: 3, version: 6)', logLevel.ERROR)).toEqual(['warn']);
+  });
+
+  it('every other error stays an error', () => {
+    expect(levels('Connection', 'Connection error: connect ECONNREFUSED', logLevel.ERROR)).toEqual(['error']);
+    expect(levels('Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded', logLevel.ERROR)).toEqual(['error']);
+    expect(levels('Connection', 'Response Produce(key: 0, version: 7)', logLevel.WARN)).toEqual(['warn']);
+  });
+});
+
 describe('a failed start', () => {
   it.each([
     ['a configuration error', new ConfigError([leakyText()])],
