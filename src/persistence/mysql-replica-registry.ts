@@ -25,12 +25,13 @@ export class MySqlReplicaRegistry implements ReplicaRegistry {
       activity: r.activity,
       relayShards: r.relayShards,
     });
+    // relay_leader (relays any shard) is what versions without shards read.
     await this.dataSource.query(
       `INSERT INTO service_replicas (replica_id, started_at, seen_at, relay_leader, leases_held, report)
        VALUES (?, ?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE started_at = VALUES(started_at), seen_at = VALUES(seen_at),
          relay_leader = VALUES(relay_leader), leases_held = VALUES(leases_held), report = VALUES(report)`,
-      [r.replicaId, r.startedAt, r.seenAt, r.relayLeader ? 1 : 0, r.leasesHeld, report],
+      [r.replicaId, r.startedAt, r.seenAt, r.relayShards.length > 0 ? 1 : 0, r.leasesHeld, report],
     );
   }
 
@@ -46,7 +47,6 @@ export class MySqlReplicaRegistry implements ReplicaRegistry {
         replicaId: row.replica_id,
         startedAt: row.started_at,
         seenAt: row.seen_at,
-        relayLeader: Number(row.relay_leader) === 1,
         leasesHeld: Number(row.leases_held),
         leasedJobIds: Array.isArray(report?.leasedJobIds) ? report.leasedJobIds : [],
         // A replica of a version without shards reports none: all of them when it leads.

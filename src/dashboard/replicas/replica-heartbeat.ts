@@ -78,13 +78,11 @@ export class ReplicaHeartbeat implements OnApplicationBootstrap, OnModuleDestroy
   current(): ReplicaReport {
     const now = this.clock.now();
     const ids = [...this.inFlight.keys()];
-    const relay = this.relay.status();
     return {
       replicaId: this.config.scheduler.replicaId as string,
       startedAt: this.startedAt ?? now,
       seenAt: now,
-      relayLeader: relay.leader,
-      relayShards: relay.shards,
+      relayShards: this.relay.status().shards,
       leasesHeld: [...this.inFlight.values()].reduce((a, b) => a + b, 0),
       leasedJobIds: ids.slice(0, MAX_LEASED_IDS),
       activity: this.activity.snapshot(now),

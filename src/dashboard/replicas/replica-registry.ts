@@ -5,8 +5,6 @@ export interface ReplicaReport {
   replicaId: string;
   startedAt: Date;
   seenAt: Date;
-  /** Whether its outbox relay publishes some of the outbox's shards. */
-  relayLeader: boolean;
   /** The outbox shards its relay publishes (empty: it stands by). */
   relayShards: number[];
   /** Runs it holds a lease for right now (claimed, not yet committed): count, and up to 50 job ids. */

@@ -107,7 +107,7 @@ export class StatsService {
       replicaId: r.replicaId,
       startedAt: r.startedAt.toISOString(),
       seenAt: r.seenAt.toISOString(),
-      relayLeader: r.relayLeader,
+      relayLeader: r.relayShards.length > 0,
       relayShards: r.relayShards,
       leasesHeld: r.leasesHeld,
       leasedJobIds: r.leasedJobIds,
