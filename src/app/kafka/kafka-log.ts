@@ -15,8 +15,9 @@ export function kafkaLogCreator(sink: Sink = new Logger('kafkajs')): logCreator 
     ({ namespace, level, log }: LogEntry) => {
       const { message, timestamp: _timestamp, logger: _logger, ...details } = log;
       const extra = Object.keys(details).length > 0 ? ` ${scrubJsonLine(JSON.stringify(details))}` : '';
-      const text = `${namespace ? `${namespace}: ` : ''}${scrubSecrets(String(message))}${extra}`;
-      if (level <= logLevel.ERROR && !handledResponse(namespace, String(message))) sink.error(text);
+      const said = String(message);
+      const text = `${namespace ? `${namespace}: ` : ''}${scrubSecrets(said)}${extra}`;
+      if (level <= logLevel.ERROR && !handledResponse(namespace, said)) sink.error(text);
       else if (level <= logLevel.WARN) sink.warn(text);
       else if (level === logLevel.INFO) sink.log(text);
       else sink.debug?.(text);
