@@ -75,40 +75,26 @@ export async function deleteStaleTopics(): Promise<number> {
   });
 }
 
-/** A polling view of how many messages a topic holds (sum of partition high watermarks). */
+/**
+ * A polling view of a topic's messages: how many it holds (sum of partition high watermarks), or,
+ * given a consumer group, how many that group has committed (sum of its offsets).
+ */
 export class OffsetWatch {
   private admin: Admin | null = null;
 
-  constructor(private readonly topic: string) {}
+  constructor(
+    private readonly topic: string,
+    private readonly groupId?: string,
+  ) {}
 
   async count(): Promise<number> {
     if (!this.admin) {
       this.admin = benchKafka('bench-offsets').admin();
       await this.admin.connect();
     }
-    const offsets = await this.admin.fetchTopicOffsets(this.topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  }
-
-  async close(): Promise<void> {
-    await this.admin?.disconnect();
-    this.admin = null;
-  }
-}
-
-/** A polling view of how many messages of a topic a consumer group has committed (sum of its offsets). */
-export class GroupOffsetWatch {
-  private admin: Admin | null = null;
-
-  constructor(
-    private readonly groupId: string,
-    private readonly topic: string,
-  ) {}
-
-  async count(): Promise<number> {
-    if (!this.admin) {
-      this.admin = benchKafka('bench-group-offsets').admin();
-      await this.admin.connect();
+    if (this.groupId === undefined) {
+      const offsets = await this.admin.fetchTopicOffsets(this.topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
     }
     const [offsets] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] });
     return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);

@@ -4,7 +4,7 @@ import { MySqlJobStore } from '../../../src/persistence/mysql-job-store';
 import { SystemClock } from '../../../src/scheduler/clocks/system-clock';
 import type { AddJobInput } from '../../../src/scheduler/job';
 import { Scheduler } from '../../../src/scheduler/scheduler';
-import { createTopics, deleteTopics, GroupOffsetWatch } from '../kafka';
+import { createTopics, deleteTopics, OffsetWatch } from '../kafka';
 import { type MeteredProcess, ProcMeter, type ProcessUsage } from '../proc-meter';
 import type { IngestResult } from './driver';
 import { postJobs, produceOrders } from './ours-inputs';
@@ -158,7 +158,7 @@ export async function ingestThroughKafka(
       await produceOrders(topic, { prefix: 'ingest-kafka-', count: jobs, startMs: FAR, perSec: 1000 });
     },
     async (service, groupId) => {
-      const committed = new GroupOffsetWatch(groupId, topic);
+      const committed = new OffsetWatch(topic, groupId);
       try {
         const deadline = Date.now() + 120_000 + seconds * 1000;
         let first = 0;
