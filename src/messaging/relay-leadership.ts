@@ -1,4 +1,4 @@
-import { OUTBOX_SHARDS } from '../scheduler';
+import { ALL_OUTBOX_SHARDS } from '../scheduler';
 
 /**
  * One-replica-at-a-time work (retention): every replica runs it, only the leader acts, and another
@@ -32,10 +32,8 @@ export interface RelayShares {
   release(): Promise<void>;
 }
 
-const EVERY_SHARD = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
-
 /** One process relays every shard: embedded mode and the memory store. */
 export const EVERY_SHARD_HERE: RelayShares = {
-  claim: () => Promise.resolve([...EVERY_SHARD]),
+  claim: () => Promise.resolve([...ALL_OUTBOX_SHARDS]),
   release: () => Promise.resolve(),
 };

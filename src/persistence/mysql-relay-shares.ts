@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
 import type { RelayShares } from '../messaging/relay-leadership';
-import { OUTBOX_SHARDS } from '../scheduler';
+import { ALL_OUTBOX_SHARDS, OUTBOX_SHARDS } from '../scheduler';
 import { LockConnection } from './lock-connection';
 
 /** Replicas that can share the relay; past that many, the others stand by. */
@@ -57,9 +57,7 @@ export class MySqlRelayShares implements RelayShares {
         prefix,
         held.filter((i) => !wanted(i)),
       );
-      const free = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i).filter(
-        (i) => wanted(i) && !look.ours.has(i) && !look.taken.has(i),
-      );
+      const free = ALL_OUTBOX_SHARDS.filter((i) => wanted(i) && !look.ours.has(i) && !look.taken.has(i));
       const got = await this.take(runner, prefix, free, !look.legacyHeld);
       return [...held.filter(wanted), ...got].sort((a, b) => a - b);
     } catch (error) {

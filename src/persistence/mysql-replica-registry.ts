@@ -2,9 +2,7 @@ import type { DataSource } from 'typeorm';
 
 import type { MinuteActivity } from '../dashboard/activity/minute-buckets';
 import type { ReplicaRegistry, ReplicaReport } from '../dashboard/replicas/replica-registry';
-import { OUTBOX_SHARDS } from '../scheduler';
-
-const ALL_SHARDS = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
+import { ALL_OUTBOX_SHARDS } from '../scheduler';
 
 interface Row {
   replica_id: string;
@@ -53,7 +51,7 @@ export class MySqlReplicaRegistry implements ReplicaRegistry {
         relayShards: Array.isArray(report?.relayShards)
           ? report.relayShards
           : Number(row.relay_leader) === 1
-            ? ALL_SHARDS
+            ? [...ALL_OUTBOX_SHARDS]
             : [],
         activity: Array.isArray(report?.activity) ? report.activity : [],
       };

@@ -37,6 +37,11 @@ export function eventIdFor(jobId: string, scheduledAt: Date, kind: string): stri
  */
 export const OUTBOX_SHARDS = 16;
 
+/** Every shard, 0 to OUTBOX_SHARDS - 1. */
+export const ALL_OUTBOX_SHARDS: readonly number[] = Object.freeze(
+  Array.from({ length: OUTBOX_SHARDS }, (_, i) => i),
+);
+
 /** The shard of an event: CRC-32 of its key's UTF-8 bytes (events without a key share shard 0). */
 export function outboxShard(key: string | null): number {
   return key === null ? 0 : crc32(Buffer.from(key, 'utf8')) % OUTBOX_SHARDS;

@@ -10,7 +10,7 @@ import { ReadinessRegistry } from '../../../src/app/health/readiness';
 import { ReplicaHeartbeat } from '../../../src/dashboard/replicas/replica-heartbeat';
 import { StatsService } from '../../../src/dashboard/stats/stats.service';
 import { OutboxRelay } from '../../../src/messaging/outbox-relay';
-import { OUTBOX_SHARDS } from '../../../src/scheduler';
+import { ALL_OUTBOX_SHARDS } from '../../../src/scheduler';
 import { kafkaBrokers } from '../../support/env';
 import { eventually } from '../../support/eventually';
 import {
@@ -159,7 +159,7 @@ function cancelledOnce(id: string): void {
 
 /** Every outbox shard relayed by exactly one replica, and every replica relaying some. */
 async function shardsSplit(what: string): Promise<void> {
-  const every = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i).join();
+  const every = ALL_OUTBOX_SHARDS.join();
   await eventually(
     what,
     async () => {

@@ -7,10 +7,7 @@ import {
   mergeActivity,
   quantile,
 } from '../../../src/dashboard/activity/minute-buckets';
-import { OUTBOX_SHARDS } from '../../../src/scheduler';
-
-/** One replica alone relays every shard of the outbox. */
-const ALL_SHARDS = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
+import { ALL_OUTBOX_SHARDS } from '../../../src/scheduler';
 
 // The dashboard's read-only routes in embedded mode (memory store and bus, fake clock). The same
 // routes on MariaDB + Kafka are driven through the browser test (test/integration/dashboard).
@@ -58,7 +55,7 @@ it('counts jobs by state and trigger type, the due backlog, and fires per minute
     expect.objectContaining({
       self: true,
       relayLeader: true,
-      relayShards: ALL_SHARDS,
+      relayShards: ALL_OUTBOX_SHARDS,
       leasesHeld: expect.any(Number),
     }),
   ]);
@@ -68,7 +65,7 @@ it('counts jobs by state and trigger type, the due backlog, and fires per minute
     expect.objectContaining({
       backlog: 0,
       relayLeader: self,
-      relays: [{ replicaId: self, shards: ALL_SHARDS }],
+      relays: [{ replicaId: self, shards: ALL_OUTBOX_SHARDS }],
     }),
   );
   expect(messaging.body.inbound.map((i: { topic: string }) => i.topic)).toEqual(

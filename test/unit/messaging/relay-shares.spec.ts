@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import { PublishError } from '../../../src/messaging/errors';
 import type { BusMessage } from '../../../src/messaging/event-bus';
 import type { RelayShares } from '../../../src/messaging/relay-leadership';
-import { OUTBOX_SHARDS, outboxShard, type OutboxEvent } from '../../../src/scheduler';
+import { ALL_OUTBOX_SHARDS, OUTBOX_SHARDS, outboxShard, type OutboxEvent } from '../../../src/scheduler';
 import { relayOver, until } from './relay-fixture';
 
 /** A bus that records what it publishes; topics in `refusing` are refused for good. */
@@ -104,7 +104,7 @@ describe('OutboxRelay with a share of the shards', () => {
     try {
       await until(() => bus.published.length === 2);
       expect(await relay.check()).toEqual({ status: 'up', detail: 'relaying shards 2 of 16, backlog 30' });
-      shares.shards = Array.from({ length: OUTBOX_SHARDS }, (_, i) => i);
+      shares.shards = [...ALL_OUTBOX_SHARDS];
       await until(() => bus.published.length === 32);
       expect((await relay.check()).detail).toBe('leader, backlog 0');
       shares.shards = [];
