@@ -8,7 +8,7 @@ import { createTopics, deleteTopics, OffsetWatch } from '../kafka';
 import { type MeteredProcess, ProcMeter, type ProcessUsage } from '../proc-meter';
 import type { IngestResult } from './driver';
 import { postJobs, produceOrders } from './ours-inputs';
-import { ServiceProcess, serviceTopics } from './service';
+import { ServiceProcess, serviceTopics, type ServiceTopics } from './service';
 
 const OURS_DATABASE = 'bench7_ours';
 const FAR = Date.UTC(2098, 0, 1);
@@ -61,8 +61,8 @@ async function withService<T>(
   runId: string,
   flavour: string,
   extraEnv: Record<string, string>,
-  beforeStart: (topics: ReturnType<typeof serviceTopics>) => Promise<void>,
-  work: (service: ServiceProcess, groupId: string) => Promise<T>,
+  beforeStart: (topics: ServiceTopics) => Promise<void>,
+  work: (service: ServiceProcess, topics: ServiceTopics, groupId: string) => Promise<T>,
 ): Promise<T> {
   const base = `bench7.${runId}.ingest-${flavour}`;
   const topics = serviceTopics(base, `${base}.orders.cancel`, `${base}.inventory.restock`);
@@ -76,7 +76,7 @@ async function withService<T>(
       groupId: `${base}.group`,
       extraEnv,
     });
-    return await work(service, `${base}.group`);
+    return await work(service, topics, `${base}.group`);
   } finally {
     await service?.stop();
     await deleteTopics(Object.values(topics)).catch(() => {});
@@ -148,17 +148,20 @@ export async function ingestThroughKafka(
   extraEnv: Record<string, string>,
   infra: MeteredProcess[],
 ): Promise<IngestResult> {
-  let topic = '';
   return withService(
     runId,
     'kafka',
     extraEnv,
     async (topics) => {
-      topic = topics.TOPIC_ORDERS_CREATED;
-      await produceOrders(topic, { prefix: 'ingest-kafka-', count: jobs, startMs: FAR, perSec: 1000 });
+      await produceOrders(topics.TOPIC_ORDERS_CREATED, {
+        prefix: 'ingest-kafka-',
+        count: jobs,
+        startMs: FAR,
+        perSec: 1000,
+      });
     },
-    async (service, groupId) => {
-      const committed = new OffsetWatch(topic, groupId);
+    async (service, topics, groupId) => {
+      const committed = new OffsetWatch(topics.TOPIC_ORDERS_CREATED, groupId);
       try {
         const deadline = Date.now() + 120_000 + seconds * 1000;
         let first = 0;
