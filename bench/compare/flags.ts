@@ -15,6 +15,8 @@ export interface BenchConfig {
   herdJobs: number;
   steadyRates: number[];
   steadySeconds: number;
+  /** Seconds at the measured rate before each steady and backlog run, not counted. */
+  warmupSeconds: number;
   /** A system that misses a rate is not run at higher ones (its ceiling is found). */
   stopAtCeiling: boolean;
   /** A steady rate counts as sustained when every job fired and p99 lateness stays under this. */
@@ -52,6 +54,7 @@ const HELP = `npm run bench -- [flags]   (side-by-side benchmark: this service v
   --herd-jobs N              one-shot jobs all due at one instant (100000)
   --steady-rates a,b         jobs due per second (500,1000,2000,4000)
   --steady-seconds S         length of each steady run (30; the issue asks 60: see docs/performance.md)
+  --warmup-seconds S         before each steady and backlog run, S seconds at its rate, not counted (5; 0: none)
   --no-stop-at-ceiling       run every rate even after a system missed a lower one
   --sustain-p99-ms MS        p99 lateness under which a rate counts as sustained (2000)
   --steady-probe-below N     a system missing the lowest rate is tried at half of it, up to N times (2)
@@ -109,6 +112,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
       'herd-jobs': { type: 'string' },
       'steady-rates': { type: 'string' },
       'steady-seconds': { type: 'string' },
+      'warmup-seconds': { type: 'string' },
       'no-stop-at-ceiling': { type: 'boolean' },
       'sustain-p99-ms': { type: 'string' },
       'steady-probe-below': { type: 'string' },
@@ -156,6 +160,7 @@ export function parseFlags(argv: string[]): BenchConfig | null {
     herdJobs: pick(values['herd-jobs'], 100_000, 10_000, Number),
     steadyRates: pick(values['steady-rates'], [500, 1000, 2000, 4000], [500, 2000], list),
     steadySeconds: pick(values['steady-seconds'], 30, 10, Number),
+    warmupSeconds: pick(values['warmup-seconds'], 5, 2, Number),
     stopAtCeiling: !values['no-stop-at-ceiling'],
     sustainP99Ms: Number(values['sustain-p99-ms'] ?? 2000),
     steadyProbeBelow: Number(values['steady-probe-below'] ?? 2),

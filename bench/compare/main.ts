@@ -88,6 +88,7 @@ async function main(): Promise<void> {
             {
               rates: config.steadyRates,
               seconds: config.steadySeconds,
+              warmupSeconds: config.warmupSeconds,
               stopAtCeiling: config.stopAtCeiling,
               sustainP99Ms: config.sustainP99Ms,
               probeBelow: config.steadyProbeBelow,
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
                 {
                   rates: [config.backlogRate],
                   seconds: config.backlogSeconds,
+                  warmupSeconds: config.warmupSeconds,
                   stopAtCeiling: false,
                   sustainP99Ms: config.sustainP99Ms,
                   probeBelow: 0,

@@ -27,10 +27,15 @@ export interface RunPlan {
   recurring: RecurringBlock | null;
   /** Far-future jobs that never fall due during the run (backlog workload). */
   pending: OneShotBlock | null;
-  /** Effects (fires) the run should produce. */
+  /** Effects (fires) the run should produce, the warm-up's included. */
   expected: number;
   firstDueMs: number;
   lastDueMs: number;
+  /**
+   * Jobs due before `untilMs` (the first block) warm the system up at the measured rate: they
+   * fire like the rest but their lateness, CPU and fires are not counted.
+   */
+  warmup: { count: number; untilMs: number } | null;
 }
 
 export function dueMs(block: OneShotBlock, i: number): number {
@@ -46,7 +51,27 @@ export function oneShotPlan(label: string, blocks: OneShotBlock[], pending: OneS
   const expected = blocks.reduce((sum, b) => sum + b.count, 0);
   const firstDueMs = Math.min(...blocks.map((b) => dueMs(b, 0)));
   const lastDueMs = Math.max(...blocks.map((b) => dueMs(b, b.count - 1)));
-  return { label, oneShot: blocks, recurring: null, pending, expected, firstDueMs, lastDueMs };
+  return { label, oneShot: blocks, recurring: null, pending, expected, firstDueMs, lastDueMs, warmup: null };
+}
+
+/**
+ * `count` jobs due at `perSec` from `startMs`, after `warmupSeconds` at the same rate whose jobs
+ * (prefix `warm-<prefix>`) are not measured: a steady state, not a cold start, is what is compared.
+ */
+export function warmedPlan(
+  label: string,
+  block: OneShotBlock,
+  warmupSeconds: number,
+  pending: OneShotBlock | null,
+): RunPlan {
+  const count = Math.round(warmupSeconds * block.perSec);
+  if (count === 0) return oneShotPlan(label, [block], pending);
+  const untilMs = block.startMs + warmupSeconds * 1000;
+  const warm = { ...block, prefix: `warm-${block.prefix}`, count };
+  return {
+    ...oneShotPlan(label, [warm, { ...block, startMs: untilMs }], pending),
+    warmup: { count, untilMs },
+  };
 }
 
 export function recurringPlan(label: string, block: RecurringBlock): RunPlan {
@@ -59,6 +84,7 @@ export function recurringPlan(label: string, block: RecurringBlock): RunPlan {
     expected: block.count * runs,
     firstDueMs: block.startMs,
     lastDueMs: block.startMs + (runs - 1) * block.periodS * 1000,
+    warmup: null,
   };
 }
 

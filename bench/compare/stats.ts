@@ -59,6 +59,21 @@ export function summarize(
   };
 }
 
+/**
+ * The effects of jobs due from `fromMs` on. Duplicates cannot be told apart by due time, so they
+ * are all counted against the measured part (a few at most; it errs towards "missing").
+ */
+export function dueFrom(sample: EffectSample, fromMs: number): EffectSample {
+  const keep: number[] = [];
+  for (let i = 0; i < sample.scheduledMs.length; i++) if (sample.scheduledMs[i] >= fromMs) keep.push(i);
+  if (keep.length === sample.scheduledMs.length) return sample;
+  return {
+    scheduledMs: Float64Array.from(keep, (i) => sample.scheduledMs[i]),
+    effectMs: Float64Array.from(keep, (i) => sample.effectMs[i]),
+    duplicates: Math.min(sample.duplicates, keep.length),
+  };
+}
+
 /** Lateness values for the chart: a sorted sample of at most `max` points. */
 export function latenessSample(sample: EffectSample, max = 200): number[] {
   const n = sample.effectMs.length;

@@ -6,6 +6,7 @@ import { int, latency, ms, table, USAGE_HEADER, usageCells } from './format';
 
 function notes(r: RunResult, withInnodb = false): string {
   const parts = [...r.warnings];
+  if (r.withWarmup) parts.push(`warm-up not counted (p99 with it ${Math.round(r.withWarmup.p99)} ms)`);
   for (const [k, v] of Object.entries(r.counters))
     if (v && ['errors', 'failed', 'missed', 'maxInstances', 'killed'].includes(k)) parts.push(`${k} ${v}`);
   if (withInnodb) parts.push(innodbPerFire(r.innodb, r.lateness.effects));

@@ -1,8 +1,18 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { type InnodbWork, innodbMeter } from '../innodb-meter';
 import { createTopics, deleteTopics } from '../kafka';
 import { type BenchTopics, dueMs, type RunPlan, topicsFor } from '../plan';
 import { type MeteredProcess, ProcMeter, type ProcessUsage } from '../proc-meter';
-import { type EffectSample, type LatenessSummary, latenessSample, perSecond, summarize } from '../stats';
+import {
+  dueFrom,
+  type EffectSample,
+  type LatenessSummary,
+  latenessSample,
+  perSecond,
+  summarize,
+} from '../stats';
 import type { SystemDriver } from '../systems/driver';
 
 export interface RunContext {
@@ -39,6 +49,8 @@ export interface RunResult {
   innodb?: InnodbWork | null;
   warnings: string[];
   chart: { lateness: number[]; perSecond: number[] };
+  /** Lateness over every fire, the warm-up's included (null: no warm-up). */
+  withWarmup: LatenessSummary | null;
 }
 
 /** A run that produced nothing new for this long after its last due time is over. */
@@ -75,6 +87,8 @@ export async function measureRun(
       `set-up ended ${((Date.now() - plan.firstDueMs) / 1000).toFixed(1)} s after the first due time`,
     );
   }
+  // The warm-up's fires run unmetered: CPU and InnoDB work are the measured window's.
+  if (plan.warmup) await sleep(plan.warmup.untilMs - Date.now());
   const meter = new ProcMeter([...running.processes, ...driver.sharedProcesses(), ...ctx.infra]);
   const innodb = await innodbMeter();
   meter.begin();
@@ -101,21 +115,28 @@ export async function measureRun(
   const usage = meter.end();
   const innodbWork = await innodb.end();
   const counters = await running.stop();
+  const measuredFromMs = plan.warmup?.untilMs ?? plan.firstDueMs;
+  const expected = plan.expected - (plan.warmup?.count ?? 0);
   // A recurring run's missing fires were skipped (coalesced), not late: lateness counts fired runs only.
-  const latenessOver = (n: number): number => (plan.recurring ? n : plan.expected);
-  const summary = (sample: EffectSample): LatenessSummary =>
+  const latenessOver = (n: number, all: number): number => (plan.recurring ? n : all);
+  const summary = (sample: EffectSample, all = expected): LatenessSummary =>
     summarize(
       sample,
-      latenessOver(sample.effectMs.length - sample.duplicates),
+      latenessOver(sample.effectMs.length - sample.duplicates, all),
       cutoffMs,
       missingScheduled(plan),
     );
-  const effects = await running.effects();
+  const allEffects = await running.effects();
+  dumpEffects(`${plan.label}-${driver.name}-ack`, allEffects);
+  const effects = dueFrom(allEffects, measuredFromMs);
   const lateness = summary(effects);
-  const drainOf = (l: LatenessSummary): number => (l.lastEffectMs - plan.firstDueMs) / 1000;
+  const withWarmup = plan.warmup ? summary(allEffects, plan.expected) : null;
+  const drainOf = (l: LatenessSummary): number => (l.lastEffectMs - measuredFromMs) / 1000;
   let outbox: RunResult['outbox'] = null;
   if (running.outboxEffects) {
-    const committed = summary(await running.outboxEffects());
+    const committedEffects = await running.outboxEffects();
+    dumpEffects(`${plan.label}-${driver.name}-outbox`, committedEffects);
+    const committed = summary(dueFrom(committedEffects, measuredFromMs));
     const drain = drainOf(committed);
     outbox = {
       lateness: committed,
@@ -130,7 +151,7 @@ export async function measureRun(
   const result: RunResult = {
     system: driver.name,
     label: plan.label,
-    expected: plan.expected,
+    expected,
     bootSeconds,
     prepareSeconds,
     lateness,
@@ -138,20 +159,37 @@ export async function measureRun(
     firesPerSec: lateness.effects / Math.max(drainSeconds, 0.001),
     outbox,
     doubled,
-    missing: Math.max(0, plan.expected - lateness.effects),
+    missing: Math.max(0, expected - lateness.effects),
     counters,
     usage,
     innodb: innodbWork,
     warnings,
-    chart: { lateness: latenessSample(effects), perSecond: perSecond(effects, plan.firstDueMs) },
+    chart: { lateness: latenessSample(effects), perSecond: perSecond(effects, measuredFromMs) },
+    withWarmup,
   };
   const o = outbox
     ? ` (outbox commit: ${outbox.firesPerSec.toFixed(0)}/s, p99 ${outbox.lateness.p99.toFixed(0)} ms, drain ${outbox.drainSeconds.toFixed(1)} s)`
     : '';
   ctx.log(
-    `  ${driver.name} ${plan.label}: ${lateness.effects}/${plan.expected} fired, ${result.firesPerSec.toFixed(0)}/s, ` +
+    `  ${driver.name} ${plan.label}: ${lateness.effects}/${expected} fired, ${result.firesPerSec.toFixed(0)}/s, ` +
       `p50 ${lateness.p50.toFixed(0)} p99 ${lateness.p99.toFixed(0)} max ${lateness.max.toFixed(0)} ms, drain ${drainSeconds.toFixed(1)} s${o}` +
+      (withWarmup ? ` (with the warm-up: p99 ${withWarmup.p99.toFixed(0)} ms)` : '') +
       (warnings.length ? ` [${warnings.join('; ')}]` : ''),
   );
   return result;
+}
+
+/**
+ * BENCH_EFFECTS_DIR: write each run's raw samples (scheduled and effect times, ms) there as JSON,
+ * to see where in a run its tail happened.
+ */
+function dumpEffects(name: string, sample: EffectSample): void {
+  const dir = process.env.BENCH_EFFECTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name.replace(/[^a-zA-Z0-9.-]/g, '_')}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ scheduledMs: Array.from(sample.scheduledMs), effectMs: Array.from(sample.effectMs) }),
+  );
 }

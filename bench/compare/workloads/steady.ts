@@ -1,4 +1,4 @@
-import { type OneShotBlock, oneShotPlan, type RunPlan } from '../plan';
+import { type OneShotBlock, type RunPlan, warmedPlan } from '../plan';
 import type { SystemDriver } from '../systems/driver';
 import { measureRun, type RunContext, type RunResult } from './measure';
 import { startAfterLoad } from './timing';
@@ -11,6 +11,8 @@ export interface SteadyResult extends RunResult {
 export interface SteadyOptions {
   rates: number[];
   seconds: number;
+  /** Seconds at the same rate before the measured ones, not counted (JIT, pools, caches warm). */
+  warmupSeconds: number;
   stopAtCeiling: boolean;
   sustainP99Ms: number;
   /** A system that misses the lowest rate is tried at half of it, up to this many times (its ceiling found). */
@@ -40,10 +42,17 @@ export async function steady(
       );
     const count = rate * options.seconds;
     const label = options.label(rate);
+    const loadCount = count + Math.round(options.warmupSeconds * rate);
     const plan = (): RunPlan =>
-      oneShotPlan(
+      warmedPlan(
         label,
-        [{ prefix: `${label}-${driver.name}-`, count, startMs: startAfterLoad(driver, count), perSec: rate }],
+        {
+          prefix: `${label}-${driver.name}-`,
+          count,
+          startMs: startAfterLoad(driver, loadCount),
+          perSec: rate,
+        },
+        options.warmupSeconds,
         options.pending,
       );
     const result = await measureRun(driver, label, plan, ctx);

@@ -39,6 +39,7 @@ function run(
     usage: [],
     warnings: [],
     chart: { lateness: [], perSecond: [] },
+    withWarmup: null,
   };
 }
 
