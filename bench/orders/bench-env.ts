@@ -8,6 +8,7 @@ import { createConnection } from 'mysql2/promise';
 import { AppModule } from '../../src/app/app.module';
 import { loadConfig } from '../../src/app/config/load-config';
 import { DEFAULT_DATABASE_URL } from '../../src/persistence/data-source';
+import { httpAdapter } from '../../src/admin/http-setup';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -68,7 +69,7 @@ export async function bootService(
     ...topics,
     ...env,
   });
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error'] });
+  const app = await NestFactory.create(AppModule.forRoot(config), httpAdapter(), { logger: ['error'] });
   await app.init();
   return app;
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { AdminModule } from '../admin/admin.module';
+import { HttpServerReady } from '../admin/http/http-server-ready';
 import { CommandsModule } from '../commands/commands.module';
 import { HttpTargetModule } from '../http-target/http-target.module';
 import { DashboardModule } from '../dashboard/dashboard.module';
@@ -42,6 +43,7 @@ export class AppModule {
         DashboardModule,
         RetentionModule,
       ],
+      providers: [HttpServerReady],
     };
   }
 }

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { HTTP_APP_OPTIONS, setupHttp } from '../admin/http-setup';
+import { HTTP_APP_OPTIONS, httpAdapter, setupHttp } from '../admin/http-setup';
 import { AppModule } from './app.module';
 import { ensureEmbeddedAdminKey } from './config/embedded-admin-key';
 import { loadDotEnv } from './config/dotenv';
@@ -23,7 +24,11 @@ async function bootstrap(): Promise<void> {
   const generatedKey = ensureEmbeddedAdminKey(config);
   await checkConnections(config, (message) => new Logger('startup').warn(message));
   // Logs are held until pino takes over Nest's logger in setupHttp.
-  const app = await NestFactory.create(AppModule.forRoot(config), HTTP_APP_OPTIONS);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    httpAdapter(config),
+    HTTP_APP_OPTIONS,
+  );
   setupHttp(app, config);
   // SIGTERM/SIGINT run every module's shutdown hooks: stop consuming, finish runs, flush the outbox.
   app.enableShutdownHooks();

@@ -5,6 +5,9 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+
+import { RouteTable } from '../../src/admin/http/route-table';
 
 export interface RegisteredRoute {
   method: string;
@@ -14,29 +17,16 @@ export interface RegisteredRoute {
   path: string;
 }
 
-interface ExpressLayer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-}
-
-/** What the Express router holds: Nest controllers and what was mounted on the adapter (Swagger). */
+/** What the router holds: Nest controllers and what was mounted on the adapter (Swagger). */
 export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
-  const express = app.getHttpAdapter().getInstance() as { router: { stack: ExpressLayer[] } };
-  const routes: RegisteredRoute[] = [];
-  for (const layer of express.router.stack) {
-    if (!layer.route) continue;
-    const patterns = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-    for (const pattern of patterns) {
-      for (const [method, on] of Object.entries(layer.route.methods)) {
-        if (!on || method === '_all') continue;
-        routes.push({
-          method: method.toUpperCase(),
-          pattern,
-          path: pattern.replace(/:[A-Za-z_]\w*/g, 'probe-1').replace(/\*\w*/g, 'probe-1'),
-        });
-      }
-    }
-  }
-  return routes;
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  return RouteTable.of(fastify)
+    .routes()
+    .map(({ method, pattern }) => ({
+      method,
+      pattern,
+      path: pattern.replace(/:[A-Za-z_]\w*/g, 'probe-1').replace(/\*\w*/g, 'probe-1'),
+    }));
 }
 
 const encodeFirst = (segment: string): string =>

@@ -1,13 +1,21 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { json, type Request, type Response } from 'express';
+import bodyParser from 'body-parser';
+import type { FastifyRequest } from 'fastify';
 
 import { jsonTextDepth, MAX_JSON_DEPTH } from '../../scheduler/validation';
 import { RequestBodyError } from './request-body-error';
 
 type Next = (error?: unknown) => void;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+type WithBody = IncomingMessage & { body?: unknown };
+/** A Fastify content-type parser: the parsed body, or the error that refuses it. */
+type BodyParser = (
+  request: FastifyRequest,
+  payload: IncomingMessage,
+  done: (error: Error | null, body?: unknown) => void,
+) => void;
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]+\+)?json$/;
@@ -81,11 +89,11 @@ function readPlainBody(req: IncomingMessage, res: ServerResponse, length: number
     let text = buf.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.length === 0) {
-      (req as Request).body = {};
+      (req as WithBody).body = {};
       return finish();
     }
     try {
-      (req as Request).body = JSON.parse(text) as unknown;
+      (req as WithBody).body = JSON.parse(text) as unknown;
     } catch {
       return finish(
         new RequestBodyError(400, 'MALFORMED_JSON', 'the request body is not valid JSON', 'body'),
@@ -107,9 +115,8 @@ function readPlainBody(req: IncomingMessage, res: ServerResponse, length: number
  * (400/413/415 with a stable code), never a 500.
  */
 export function jsonBody(maxBytes: number): Middleware {
-  const parse = json({ limit: maxBytes, strict: false, type: JSON_TYPES, verify: checkDepth });
-  // Named, so the app's middleware stack shows which body parser is mounted.
-  return function readJsonBody(req, res, next) {
+  const parse = bodyParser.json({ limit: maxBytes, strict: false, type: JSON_TYPES, verify: checkDepth });
+  return (req, res, next) => {
     if (!hasBody(req)) return next();
     if (!isJson(req)) {
       return next(
@@ -134,8 +141,21 @@ export function jsonBody(maxBytes: number): Middleware {
     }
     const length = plainLength(req, maxBytes);
     if (length >= 0) return readPlainBody(req, res, length, next);
-    parse(req as Request, res as Response, (error?: unknown) =>
-      next(error === undefined ? undefined : toBodyError(error)),
+    parse(req, res, (error?: unknown) => next(error === undefined ? undefined : toBodyError(error)));
+  };
+}
+
+/**
+ * jsonBody as the server's only content-type parser (registered for every type: it refuses what
+ * is not JSON itself, with the same 415). It only reads the request, never writes the response.
+ */
+export function jsonBodyParser(maxBytes: number): BodyParser {
+  const read = jsonBody(maxBytes);
+  // Named, so the server's parser shows which body parser is mounted.
+  return function readJsonBody(request, _payload, done) {
+    const req = request.raw as WithBody;
+    read(req, undefined as unknown as ServerResponse, (error?: unknown) =>
+      error === undefined ? done(null, req.body) : done(error as Error),
     );
   };
 }

@@ -1,12 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import fastifyCors from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
 import type { AppConfig } from '../../app/config/app-config';
 import { API_KEY_HEADER } from '../security/api-key.guard';
-
-type Next = (error?: unknown) => void;
 
 /** JSON and metrics responses load nothing and are framed by nobody (exported for the header tests). */
 export const API_POLICY: HelmetOptions = {
@@ -47,17 +44,21 @@ const DOCS_PATH = /^\/docs(\/|$)/;
  * a CSP), `Cache-Control: no-store` so no admin answer is kept by a browser or proxy (static
  * Swagger assets set their own), and CORS only for the configured origins.
  */
-export function setupSecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
-  app.disable('x-powered-by');
+export function setupSecurityHeaders(fastify: FastifyInstance, config: AppConfig): void {
   const api = helmet(API_POLICY);
   const docs = helmet(DOCS_POLICY);
-  app.use((req: IncomingMessage, res: ServerResponse, next: Next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    const path = (req.url ?? '/').split('?')[0];
-    (DOCS_PATH.test(path) ? docs : api)(req, res, next);
+  // helmet's own middleware on the raw response, so the header lines are exactly helmet's.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader('Cache-Control', 'no-store');
+    const path = (request.raw.url ?? '/').split('?')[0];
+    (DOCS_PATH.test(path) ? docs : api)(request.raw, reply.raw, (error?: unknown) =>
+      done(error as Error | undefined),
+    );
   });
   if (config.http.corsAllowedOrigins.length > 0) {
-    app.enableCors({
+    // Registered here rather than through Nest's enableCors, whose hook runs before these: a
+    // preflight answered by CORS carries the headers above and is logged, as every response is.
+    void fastify.register(fastifyCors, {
       origin: config.http.corsAllowedOrigins,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       allowedHeaders: ['content-type', API_KEY_HEADER, 'x-request-id'],

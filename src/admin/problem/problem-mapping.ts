@@ -114,7 +114,22 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ThrottlerException)
     return problem(429, 'RATE_LIMITED', 'too many admin requests; retry after the Retry-After delay');
   if (error instanceof HttpException) return fromHttpException(error);
+  const client = clientError(error);
+  if (client) return client;
   return problem(500, 'INTERNAL', 'internal error');
+}
+
+/**
+ * A refusal raised by the HTTP server or one of its plugins rather than by Nest (Fastify's errors,
+ * @fastify/static's 403 for a path with `..`): the client's fault, under its own 4xx status.
+ */
+function clientError(error: unknown): Problem | undefined {
+  const e = error as { statusCode?: unknown; message?: unknown } | null;
+  if (typeof e !== 'object' || e === null || typeof e.statusCode !== 'number') return undefined;
+  const status = e.statusCode;
+  if (status < 400 || status > 499) return undefined;
+  const code = (HttpStatus[status] as string | undefined) ?? 'HTTP_ERROR';
+  return problem(status, code, typeof e.message === 'string' ? e.message : code);
 }
 
 function fromHttpException(error: HttpException): Problem {

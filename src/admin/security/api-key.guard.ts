@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 import { AppConfig } from '../../app/config/app-config';
 import { ApiKeyVerifier } from './api-key-verifier';
@@ -27,7 +27,7 @@ export class ApiKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (isPublicRoute(this.reflector, context)) return true;
-    const header = context.switchToHttp().getRequest<Request>().headers[API_KEY_HEADER];
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined || key === '') throw new MissingApiKeyError();
     if (!this.verifier.configured)

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import { Public } from '../../admin/security/public-route';
 import { ReadinessRegistry } from './readiness';
@@ -17,7 +17,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
+  async ready(@Res({ passthrough: true }) res: FastifyReply): Promise<object> {
     const report = await this.registry.report();
     // Degraded answers 503 too: a probe or a rollout must notice held-up work, not only a dead one.
     res.status(report.status === 'up' ? 200 : 503);

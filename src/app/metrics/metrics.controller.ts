@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import { Public } from '../../admin/security/public-route';
 import { MetricsService } from './metrics.service';
@@ -14,9 +14,8 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  async scrape(@Res() res: Response): Promise<void> {
+  async scrape(@Res() res: FastifyReply): Promise<void> {
     const body = await this.metrics.scrape();
-    res.setHeader('Content-Type', this.metrics.contentType);
-    res.send(body);
+    await res.header('Content-Type', this.metrics.contentType).send(body);
   }
 }

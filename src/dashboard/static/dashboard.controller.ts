@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { Public } from '../../admin/security/public-route';
 import { loadDashboardAssets, type DashboardAsset, type DashboardFile } from './dashboard-assets';
@@ -22,39 +22,43 @@ export class DashboardController {
 
   @Get()
   @Header('Content-Security-Policy', CSP)
-  index(@Req() req: Request, @Res() res: Response): void {
+  index(@Req() req: FastifyRequest, @Res() res: FastifyReply): void {
     this.send('index.html', req, res, 'no-cache');
   }
 
   @Get('assets/:name')
   @Header('Content-Security-Policy', CSP)
-  asset(@Param('name') name: string, @Req() req: Request, @Res() res: Response): void {
+  asset(@Param('name') name: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): void {
     if (name !== 'app.js' && name !== 'app.css') {
-      res.status(404).type('text/plain').send('not found');
+      void res.status(404).type('text/plain; charset=utf-8').send('not found');
       return;
     }
     this.send(name, req, res, 'no-cache');
   }
 
-  private send(name: DashboardFile, req: Request, res: Response, cache: string): void {
+  private send(name: DashboardFile, req: FastifyRequest, res: FastifyReply, cache: string): void {
     const asset: DashboardAsset | undefined = this.assets?.get(name);
     if (!asset) {
-      res.status(503).type('text/plain').send('the dashboard is not built: run npm run build');
+      void res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('the dashboard is not built: run npm run build');
       return;
     }
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     const etag = gzip ? asset.etag.replace(/"$/, '-gz"') : asset.etag;
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', cache);
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    // On the raw response, as helmet sets its own: the header lines keep their spelling.
+    res.raw.setHeader('ETag', etag);
+    res.raw.setHeader('Cache-Control', cache);
+    res.raw.setHeader('Vary', 'Accept-Encoding');
+    res.raw.setHeader('X-Content-Type-Options', 'nosniff');
+    res.raw.setHeader('Referrer-Policy', 'no-referrer');
     if (req.headers['if-none-match'] === etag) {
-      res.status(304).end();
+      void res.status(304).send();
       return;
     }
-    if (gzip) res.setHeader('Content-Encoding', 'gzip');
-    res
+    if (gzip) void res.header('Content-Encoding', 'gzip');
+    void res
       .status(200)
       .type(asset.contentType)
       .send(gzip ? asset.gzipped : asset.body);

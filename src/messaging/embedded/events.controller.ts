@@ -11,7 +11,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import { ApiProblems } from '../../admin/problem/api-problems.decorator';
 import { API_KEY_SCHEME } from '../../admin/swagger';
@@ -25,7 +25,7 @@ import { EVENT_BUS } from '../tokens';
 import { scrubSecrets } from '../../app/logging/secret-scrubber';
 
 function problem(
-  res: Response,
+  res: FastifyReply,
   status: number,
   detail: string,
   errors: Array<{ field: string; reason: string }> = [],
@@ -33,8 +33,8 @@ function problem(
   const title = status === 404 ? 'Not Found' : 'Bad Request';
   res
     .status(status)
-    .type('application/problem+json')
-    .json({ type: 'about:blank', title, status, detail: scrubSecrets(detail), errors });
+    .type('application/problem+json; charset=utf-8')
+    .send(JSON.stringify({ type: 'about:blank', title, status, detail: scrubSecrets(detail), errors }));
 }
 
 /**
@@ -80,7 +80,7 @@ export class EmbeddedEventsController {
     @Param('topic') topic: string,
     @Query('key') key: string | undefined,
     @Body() body: unknown,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const route = this.registry.get(topic);
     if (!route) {
@@ -113,7 +113,10 @@ export class EmbeddedEventsController {
       );
     }
     await this.bus.publish([{ topic, key: messageKey, value: bytes, headers }]);
-    res.status(HttpStatus.ACCEPTED).json({ topic, key: messageKey, eventId });
+    res
+      .status(HttpStatus.ACCEPTED)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify({ topic, key: messageKey, eventId }));
   }
 
   @Get(':topic')

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 
-import { HTTP_APP_OPTIONS, setupHttp } from '../../../src/admin/http-setup';
+import { HTTP_APP_OPTIONS, httpAdapter, setupHttp } from '../../../src/admin/http-setup';
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
 import { LOG_DESTINATION } from '../../../src/app/logging/log-destination';
@@ -49,7 +49,7 @@ export async function bootAdminApp(o: {
     .overrideProvider(LOG_DESTINATION)
     .useValue(o.logDestination ?? null)
     .compile();
-  const app = moduleRef.createNestApplication(HTTP_APP_OPTIONS);
+  const app = moduleRef.createNestApplication(httpAdapter(config), HTTP_APP_OPTIONS);
   setupHttp(app, config);
   await app.init();
   return app;

@@ -7,6 +7,7 @@ import { loadConfig } from '../../../src/app/config/load-config';
 import { InboundConsumer } from '../../../src/messaging/inbound/inbound-consumer';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { uniqueTopic } from '../../support/test-kafka';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 jest.setTimeout(60_000);
 
@@ -35,7 +36,7 @@ describe('app against MariaDB and Kafka', () => {
       ),
     });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication(httpAdapter());
     await app.init();
     await app.get(InboundConsumer).ready();
   });

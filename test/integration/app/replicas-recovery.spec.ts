@@ -22,6 +22,7 @@ import {
 import { createTopics, deleteTopics, produceMessages, startKafka, stopKafka } from '../../support/test-kafka';
 import { body, TopicWatch } from '../orders/kafka-output';
 import { orderStatuses, uniqueServiceTopics, type ServiceTopics } from '../orders/order-app';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 // Issue 12 item 4: three replicas on one MariaDB and one broker, on the real clock. The database
 // is stopped for 12 s and started again, then the broker is: every replica must be ready again
@@ -64,7 +65,7 @@ async function boot(replica: number): Promise<INestApplication> {
     ...topics,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(httpAdapter(), { logger: false });
   await app.init();
   return app;
 }

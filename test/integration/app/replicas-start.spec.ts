@@ -16,6 +16,7 @@ import { kafkaBrokers } from '../../support/env';
 import { connectToServer, createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { createKafka, uniqueTopic } from '../../support/test-kafka';
 import { uniqueServiceTopics } from '../orders/order-app';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 // Budget: three apps booting at once on a loaded 2-core machine, then three consumers joining one
 // group (each join triggers a rebalance of the others) before every replica reports ready.
@@ -66,7 +67,7 @@ describe('three replicas started together on an empty database', () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
       .setLogger(new RecordingLogger())
       .compile();
-    const app = moduleRef.createNestApplication({ logger: ['error'] });
+    const app = moduleRef.createNestApplication(httpAdapter(), { logger: ['error'] });
     await app.listen(0, '127.0.0.1');
     apps.push(app);
     return app;

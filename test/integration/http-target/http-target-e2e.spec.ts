@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 
-import { HTTP_APP_OPTIONS, setupHttp } from '../../../src/admin/http-setup';
+import { HTTP_APP_OPTIONS, httpAdapter, setupHttp } from '../../../src/admin/http-setup';
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
 import { verifySignature } from '../../../src/http-target/signature';
@@ -101,7 +101,7 @@ it.each([
 it('refuses http jobs when no signing secret is configured', async () => {
   const config = loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEYS: API_KEY });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const embedded = moduleRef.createNestApplication(HTTP_APP_OPTIONS);
+  const embedded = moduleRef.createNestApplication(httpAdapter(config), HTTP_APP_OPTIONS);
   setupHttp(embedded, config);
   await embedded.init();
   try {

@@ -70,7 +70,7 @@ export async function bootService(o: BootOptions): Promise<INestApplication> {
     .overrideProvider(CLOCK)
     .useValue(o.clock)
     .compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication(httpAdapter(), { logger: ['error'] });
   app.enableShutdownHooks();
   await app.init();
   return app;
@@ -85,6 +85,7 @@ export function dataSource(app: INestApplication): DataSource {
 }
 
 import { eventually } from '../../support/eventually';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 export { eventually };
 

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { DestinationStream } from 'pino';
 
-import { HTTP_APP_OPTIONS, setupHttp } from '../../../src/admin/http-setup';
+import { HTTP_APP_OPTIONS, httpAdapter, setupHttp } from '../../../src/admin/http-setup';
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
 import { LOG_DESTINATION } from '../../../src/app/logging/log-destination';
@@ -38,7 +38,7 @@ export async function createAdminTestApp(
     .overrideProvider(LOG_DESTINATION)
     .useValue(options.logDestination ?? null)
     .compile();
-  const app = moduleRef.createNestApplication(HTTP_APP_OPTIONS);
+  const app = moduleRef.createNestApplication(httpAdapter(config), HTTP_APP_OPTIONS);
   setupHttp(app, config);
   await app.init();
   const scheduler = app.get(Scheduler);

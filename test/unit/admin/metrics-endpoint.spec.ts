@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
 import { MetricsService } from '../../../src/app/metrics/metrics.service';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 // Embedded mode (memory store, no Kafka): every named metric is registered and scrapeable.
 describe('/metrics', () => {
@@ -14,7 +15,7 @@ describe('/metrics', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot(loadConfig({ LOG_LEVEL: 'silent' }))],
     }).compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication(httpAdapter());
     await app.init();
   });
 

@@ -6,6 +6,7 @@ import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
 import { JOB_STORE } from '../../../src/app/scheduler/tokens';
 import { MemoryJobStore, Scheduler } from '../../../src/scheduler';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 // Embedded mode needs no service at all: memory store, no Kafka, and it is ready.
 describe('app in embedded mode', () => {
@@ -15,7 +16,7 @@ describe('app in embedded mode', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot(loadConfig({}))],
     }).compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication(httpAdapter());
     await app.init();
   });
 

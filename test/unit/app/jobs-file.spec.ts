@@ -13,6 +13,7 @@ import { MemoryEventBus } from '../../../src/messaging/memory/memory-event-bus';
 import { EVENT_BUS } from '../../../src/messaging/tokens';
 import { SchedulerModuleLifecycle } from '../../../src/nest';
 import { API_KEY, createAdminTestApp } from '../admin/admin-app';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 // SCHEDULER_JOBS_FILE through the whole service (embedded mode, fake clock): the file's jobs are
 // rows like any other (admin API, run history), they run the service's own actions, and a bad
@@ -117,7 +118,7 @@ jobs:
 async function failedStart(path: string): Promise<unknown> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ADMIN_API_KEYS: API_KEY, SCHEDULER_JOBS_FILE: path });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(httpAdapter(), { logger: false });
   try {
     await app.init();
     return undefined;

@@ -14,6 +14,7 @@ import { ValidationError } from '../../../src/scheduler/errors';
 import type { SchedulerEventMap } from '../../../src/scheduler/events';
 import { WorkerPoolExecutor } from '../../../src/worker-pool';
 import { eventually } from '../../support/eventually';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 const runs: string[] = [];
 
@@ -55,7 +56,7 @@ async function app(store: MemoryJobStore, clock: FakeClock, extra: unknown[] = [
     ],
     providers: extra as never[],
   }).compile();
-  const application = moduleRef.createNestApplication({ logger: false });
+  const application = moduleRef.createNestApplication(httpAdapter(), { logger: false });
   await application.init();
   return application;
 }
@@ -149,7 +150,7 @@ describe('SchedulerModule with @ScheduledJob and @ActionHandler (memory store, f
         FeatureModule,
       ],
     }).compile();
-    const application = moduleRef.createNestApplication({ logger: false });
+    const application = moduleRef.createNestApplication(httpAdapter(), { logger: false });
     await application.init();
     expect(application.get(SchedulerModuleLifecycle).reports).toMatchObject([
       { source: 'code:reports', version: 3, outcome: 'applied' },
@@ -188,7 +189,7 @@ describe('SchedulerModule with @ScheduledJob and @ActionHandler (memory store, f
         }),
       ],
     }).compile();
-    const application = moduleRef.createNestApplication({ logger: false });
+    const application = moduleRef.createNestApplication(httpAdapter(), { logger: false });
     await application.init();
     const scheduler = application.get(Scheduler);
     const executed: Array<SchedulerEventMap['job.executed']> = [];
@@ -227,7 +228,7 @@ describe('SchedulerModule with @ScheduledJob and @ActionHandler (memory store, f
         }),
       ],
     }).compile();
-    const application = moduleRef.createNestApplication({ logger: false });
+    const application = moduleRef.createNestApplication(httpAdapter(), { logger: false });
     await expect(application.init()).rejects.toMatchObject({ field: expect.stringContaining('executor') });
   });
 });

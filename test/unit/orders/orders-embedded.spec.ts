@@ -6,6 +6,7 @@ import { AppModule } from '../../../src/app/app.module';
 import { loadConfig } from '../../../src/app/config/load-config';
 import { CLOCK } from '../../../src/app/scheduler/tokens';
 import { FakeClock } from '../../../src/scheduler';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 // Embedded mode wiring (no DATABASE_URL, no KAFKA_BROKERS): the Nest modules register the
 // 'orders.timeout' action and the inbound routes, events go in and out through /v1/events.
@@ -27,7 +28,7 @@ describe('orders and commands in embedded mode (memory bus, memory store, fake c
       .overrideProvider(CLOCK)
       .useValue(clock)
       .compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication(httpAdapter(), { logger: false });
     await app.init();
   });
 

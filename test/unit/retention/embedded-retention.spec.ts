@@ -10,6 +10,7 @@ import { CommandsService } from '../../../src/commands/commands.service';
 import { OrdersService } from '../../../src/orders/orders.service';
 import { FakeClock } from '../../../src/scheduler';
 import { orderCreated, orderPaid, scheduleCommand } from '../../support/retention-month';
+import { httpAdapter } from '../../../src/admin/http-setup';
 
 // The service in embedded mode: retention wired to the memory tables, its figures on /metrics.
 
@@ -40,7 +41,7 @@ describe('retention in embedded mode', () => {
       .overrideProvider(CLOCK)
       .useValue(clock)
       .compile();
-    app = moduleRef.createNestApplication();
+    app = moduleRef.createNestApplication(httpAdapter());
     await app.init();
   });
 
