@@ -14,6 +14,7 @@ import { ScrubbingConsoleLogger } from './logging/scrubbing-console-logger';
 import { registerSecretValues } from './logging/secret-scrubber';
 import { checkConnections } from './startup/check-connections';
 import { fatalStartText } from './startup/fatal-start-text';
+import { enableGracefulShutdown } from './startup/shutdown-signals';
 
 async function bootstrap(): Promise<void> {
   // Until pino takes over (setupHttp), Nest logs to the console: with secrets hidden there too.
@@ -30,8 +31,7 @@ async function bootstrap(): Promise<void> {
     HTTP_APP_OPTIONS,
   );
   setupHttp(app, config);
-  // SIGTERM/SIGINT run every module's shutdown hooks: stop consuming, finish runs, flush the outbox.
-  app.enableShutdownHooks();
+  enableGracefulShutdown(app);
   await app.listen(config.http.port, config.http.host);
   const logger = new Logger('main');
   if (isEmbedded(config)) {
