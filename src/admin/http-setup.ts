@@ -94,11 +94,7 @@ export function setupHttp(app: INestApplication, config: AppConfig): void {
     readBody(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    '*',
-    { bodyLimit: config.http.maxBodyBytes },
-    jsonBodyParser(config.http.maxBodyBytes),
-  );
+  fastify.addContentTypeParser('*', { bodyLimit: config.http.maxBodyBytes }, jsonBodyParser(readBody));
   app.useLogger(app.get(Logger));
   setupSwagger(app);
 }

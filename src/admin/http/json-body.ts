@@ -8,7 +8,7 @@ import { jsonTextDepth, MAX_JSON_DEPTH } from '../../scheduler/validation';
 import { RequestBodyError } from './request-body-error';
 
 type Next = (error?: unknown) => void;
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 type WithBody = IncomingMessage & { body?: unknown };
 /** A Fastify content-type parser: the parsed body, or the error that refuses it. */
 type BodyParser = (
@@ -146,11 +146,10 @@ export function jsonBody(maxBytes: number): Middleware {
 }
 
 /**
- * jsonBody as the server's only content-type parser (registered for every type: it refuses what
+ * A jsonBody as the server's only content-type parser (registered for every type: it refuses what
  * is not JSON itself, with the same 415). It only reads the request, never writes the response.
  */
-export function jsonBodyParser(maxBytes: number): BodyParser {
-  const read = jsonBody(maxBytes);
+export function jsonBodyParser(read: Middleware): BodyParser {
   // Named, so the server's parser shows which body parser is mounted.
   return function readJsonBody(request, _payload, done) {
     const req = request.raw as WithBody;
