@@ -54,6 +54,11 @@ export function oneShotPlan(label: string, blocks: OneShotBlock[], pending: OneS
   return { label, oneShot: blocks, recurring: null, pending, expected, firstDueMs, lastDueMs, warmup: null };
 }
 
+/** Jobs in a warm-up of `seconds` at `perSec`. */
+export function warmupJobs(seconds: number, perSec: number): number {
+  return Math.round(seconds * perSec);
+}
+
 /**
  * `count` jobs due at `perSec` from `startMs`, after `warmupSeconds` at the same rate whose jobs
  * (prefix `warm-<prefix>`) are not measured: a steady state, not a cold start, is what is compared.
@@ -64,7 +69,7 @@ export function warmedPlan(
   warmupSeconds: number,
   pending: OneShotBlock | null,
 ): RunPlan {
-  const count = Math.round(warmupSeconds * block.perSec);
+  const count = warmupJobs(warmupSeconds, block.perSec);
   if (count === 0) return oneShotPlan(label, [block], pending);
   const untilMs = block.startMs + warmupSeconds * 1000;
   const warm = { ...block, prefix: `warm-${block.prefix}`, count };

@@ -118,11 +118,10 @@ export async function measureRun(
   const measuredFromMs = plan.warmup?.untilMs ?? plan.firstDueMs;
   const expected = plan.expected - (plan.warmup?.count ?? 0);
   // A recurring run's missing fires were skipped (coalesced), not late: lateness counts fired runs only.
-  const latenessOver = (n: number, all: number): number => (plan.recurring ? n : all);
-  const summary = (sample: EffectSample, all = expected): LatenessSummary =>
+  const summary = (sample: EffectSample, over = expected): LatenessSummary =>
     summarize(
       sample,
-      latenessOver(sample.effectMs.length - sample.duplicates, all),
+      plan.recurring ? sample.effectMs.length - sample.duplicates : over,
       cutoffMs,
       missingScheduled(plan),
     );

@@ -1,4 +1,4 @@
-import { type OneShotBlock, type RunPlan, warmedPlan } from '../plan';
+import { type OneShotBlock, type RunPlan, warmedPlan, warmupJobs } from '../plan';
 import type { SystemDriver } from '../systems/driver';
 import { measureRun, type RunContext, type RunResult } from './measure';
 import { startAfterLoad } from './timing';
@@ -42,7 +42,7 @@ export async function steady(
       );
     const count = rate * options.seconds;
     const label = options.label(rate);
-    const loadCount = count + Math.round(options.warmupSeconds * rate);
+    const loadCount = count + warmupJobs(options.warmupSeconds, rate);
     const plan = (): RunPlan =>
       warmedPlan(
         label,
